@@ -1,0 +1,39 @@
+# ToB Ops Academy. Two commands do all the set-up on a fresh machine with Python 3.11:
+#   make demo   install into .venv, build, run a synthetic cohort end to end, write the report
+#   make test   install into .venv and run the whole test suite
+PY ?= python3
+VENV := .venv
+BIN := $(CURDIR)/$(VENV)/bin
+STAMP := $(VENV)/.installed
+export PATH := $(BIN):$(PATH)
+
+.PHONY: install demo test lab data assessments clean
+
+$(STAMP): pyproject.toml constraints.txt
+	@$(PY) -c 'import sys; assert sys.version_info >= (3, 11), "Python 3.11+ needed, found " + sys.version.split()[0]'
+	test -x $(BIN)/python || $(PY) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -c constraints.txt -e '.[dev]'
+	touch $@
+
+install: $(STAMP)
+
+demo: $(STAMP)
+	rm -rf demo-output
+	$(BIN)/tobops demo --dir demo-output
+
+test: $(STAMP)
+	$(BIN)/python -m pytest -n 2 --dist loadgroup -q
+
+lab: $(STAMP)
+	$(BIN)/jupyter lab --ServerApp.root_dir=$(CURDIR) --LabApp.default_url=/lab/tree/lessons/00-welcome.ipynb
+
+data: $(STAMP)
+	$(BIN)/tobops data build
+
+assessments: $(STAMP)
+	$(BIN)/python tools/build_assessments.py
+
+clean:
+	rm -rf demo-output reports assignments/release assignments/submitted assignments/autograded \
+	       assignments/feedback assignments/gradebook.db .exchange

@@ -1,0 +1,31 @@
+"""nbgrader settings for ToB Ops Academy.
+
+Read by the nbgrader CLI and the JupyterLab extensions when they start in this folder.
+Environment variables let an instructor change what differs between machines:
+TOBOPS_EXCHANGE (where assessments are released and submitted; default ./.exchange),
+TOBOPS_CELL_TIMEOUT (seconds per cell when grading; default 30).
+"""
+import os
+
+c = get_config()  # noqa: F821  (provided by nbgrader)
+
+c.CourseDirectory.course_id = "tobops-academy"
+c.CourseDirectory.root = "assignments"
+c.Exchange.root = os.environ.get("TOBOPS_EXCHANGE", os.path.abspath(".exchange"))
+
+# grading: trainee code runs in a limited kernel (tobops/sandbox.py), is stopped after
+# TOBOPS_CELL_TIMEOUT seconds a cell, and its kernel is shut down at once when done
+c.Execute.timeout = int(os.environ.get("TOBOPS_CELL_TIMEOUT", "30"))
+c.Execute.shutdown_kernel = "immediate"
+c.Execute.kernel_manager_class = "tobops.sandbox.SandboxedKernelManager"
+
+# what trainees see in place of solutions
+c.ClearSolutions.code_stub = {"python": "# YOUR ANSWER HERE\nraise NotImplementedError()"}
+c.ClearSolutions.text_stub = "YOUR ANSWER HERE"
+
+# feedback shows scores and comments, never hidden tests or answer keys
+c.GenerateFeedback.preprocessors = [
+    "nbgrader.preprocessors.GetGrades",
+    "tobops.feedback.HideAnswerKeys",
+    "nbconvert.preprocessors.CSSHTMLHeaderPreprocessor",
+]

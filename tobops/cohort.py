@@ -1,0 +1,121 @@
+"""Synthetic trainees and their submissions, for the demo, the tests and the benchmark.
+
+A submission starts from the *released* notebook (what a trainee fetches) and fills its
+answer cells according to a profile: ``perfect``, ``partial``, ``wrong``, ``blank``, or a
+broken one (``syntax``, ``loop``, ``corrupt``, ``renamed``, ``missing``, ...). Correct
+answers are the solutions of the source notebook; wrong ones are deliberate.
+"""
+from __future__ import annotations
+
+import copy
+import random
+import re
+from dataclasses import dataclass
+import nbformat
+
+from .items import read_items
+
+BEGIN, END = "### BEGIN SOLUTION", "### END SOLUTION"
+
+# good submissions, then every kind of broken one the grader must name
+PROFILES = ("perfect", "perfect", "partial", "partial", "partial", "wrong", "blank",
+            "syntax", "loop", "corrupt", "missing", "renamed")
+NAMES = ("ana", "bo", "chen", "dana", "eli", "fang", "gus", "hui", "ivan", "jia", "kai", "lin",
+         "mei", "nico", "omar", "ping", "qing", "ravi", "sara", "tao", "uma", "vik", "wen", "xia",
+         "yan", "zoe")
+
+WEAK_TEXT = "ToB is different from ToC, so it is fine."
+
+
+@dataclass(frozen=True)
+class Trainee:
+    id: str
+    profile: str
+
+
+def cohort(size: int = 12, seed: int = 7) -> list[Trainee]:
+    """``size`` trainees: every profile once, then partial ones (deterministic)."""
+    rng = random.Random(seed)
+    profiles = list(PROFILES[:size]) + ["partial"] * max(0, size - len(PROFILES))
+    out = []
+    for i, profile in enumerate(profiles):
+        name = NAMES[i % len(NAMES)] + ("" if i < len(NAMES) else str(i // len(NAMES)))
+        out.append(Trainee(f"t{i + 1:03d}-{name}", profile))
+    rng.shuffle(out)
+    return sorted(out, key=lambda t: t.id)
+
+
+def _solution(source_cell) -> str:
+    src = source_cell.source
+    if BEGIN in src:
+        before, rest = src.split(BEGIN, 1)
+        inner, after = rest.split(END, 1)
+        return (before + inner.strip("\n") + after).strip()
+    return src.strip()
+
+
+def answer_key(source_nb: nbformat.NotebookNode, assessment: str) -> dict[str, dict]:
+    """Per item: the grade_id of its answer cell, a correct answer and a wrong one."""
+    by_id = {c.metadata.get("nbgrader", {}).get("grade_id"): c for c in source_nb.cells}
+    key = {}
+    for item in read_items(source_nb, assessment):
+        if item.kind == "written":
+            key[item.item] = {"cell": item.grade_id, "right": _solution(by_id[item.grade_id]),
+                              "wrong": WEAK_TEXT, "kind": "written"}
+            continue
+        cell_id = f"{item.item}_answer"
+        right = _solution(by_id[cell_id])
+        if item.kind == "choice":
+            m = re.search(rf'{item.answer_var}\s*=\s*"([A-Z])"', right)
+            letter = m.group(1) if m else item.options[0]
+            wrong_letter = next(x for x in item.options if x != letter)
+            wrong = f'{item.answer_var} = "{wrong_letter}"'
+        else:
+            wrong = f"{item.answer_var} = -12345.0"
+        key[item.item] = {"cell": cell_id, "right": right, "wrong": wrong, "kind": item.kind}
+    return key
+
+
+def fill(release_nb, answers: dict[str, str]):
+    """A copy of the released notebook with the given answer cells replaced."""
+    nb = copy.deepcopy(release_nb)
+    for cell in nb.cells:
+        gid = cell.metadata.get("nbgrader", {}).get("grade_id")
+        if gid in answers:
+            cell.source = answers[gid]
+    return nb
+
+
+def submission(release_nb, source_nb, assessment: str, profile: str, seed: int = 0) -> tuple[str, str] | None:
+    """(file name, file text) of one trainee's submission, or None for 'missing'."""
+    rng = random.Random(f"{assessment}:{profile}:{seed}")
+    key = answer_key(source_nb, assessment)
+    name = f"{assessment}.ipynb"
+    if profile == "missing":
+        return None
+    if profile == "blank":
+        return name, nbformat.writes(release_nb)
+    if profile == "wrong":
+        answers = {k["cell"]: k["wrong"] for k in key.values()}
+    elif profile == "partial":
+        answers = {k["cell"]: (k["right"] if rng.random() < 0.6 else k["wrong"]) for k in key.values()}
+    else:
+        answers = {k["cell"]: k["right"] for k in key.values()}
+    code_items = [k for k in key.values() if k["kind"] != "written"]
+    if profile == "syntax" and code_items:
+        victim = code_items[len(code_items) // 2]
+        answers[victim["cell"]] = victim["right"].replace("=", "= = (", 1)
+    elif profile == "loop" and code_items:
+        victim = code_items[-1]
+        answers[victim["cell"]] = "while True:\n    pass"
+    elif profile == "memory" and code_items:
+        answers[code_items[0]["cell"]] = "hog = bytearray(8 * 1024**3)"
+    elif profile == "stderr" and code_items:
+        victim = code_items[0]
+        answers[victim["cell"]] = victim["right"] + "\nimport sys\nprint('debug output', file=sys.stderr)"
+    text = nbformat.writes(fill(release_nb, answers))
+    if profile == "corrupt":
+        text = text[: len(text) // 2]
+    if profile == "renamed":
+        name = "my answers.ipynb"
+    return name, text

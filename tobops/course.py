@@ -1,0 +1,79 @@
+"""The course's own description: lessons, objectives, sections and where things live.
+
+Each lesson has one TOML file in ``tobops/data/lessons/`` (``L02.toml`` ...).  It is the
+single machine-readable source for the lesson's title, time estimate, source articles,
+learning objectives (ids such as ``L02.O1``), section titles and self-check questions.
+Notebooks show the same objectives in prose; tests check the two agree.
+"""
+from __future__ import annotations
+
+import tomllib
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+
+PACKAGE_DIR = Path(__file__).resolve().parent
+LESSON_DATA = PACKAGE_DIR / "data" / "lessons"
+COURSE_ID = "tobops-academy"
+
+
+def repo_root() -> Path:
+    """The checkout this package was installed from (editable install)."""
+    return PACKAGE_DIR.parent
+
+
+@dataclass(frozen=True)
+class Lesson:
+    id: str                      # "L02"
+    number: int                  # 2
+    title: str
+    notebook: str                # "lessons/02-tob-vs-toc.ipynb"
+    minutes: int
+    seeds: tuple[str, ...]
+    assessment: str | None       # "02-tob-vs-toc"
+    objectives: dict[str, str]   # {"L02.O1": "List the five purchase roles ..."}
+    sections: dict[str, str]     # {"2.2": "Why ToB buying is different"}
+    quiz: tuple[dict, ...] = field(default=(), repr=False)
+
+    def section_title(self, section: str) -> str:
+        return self.sections.get(section, "")
+
+
+def _read(path: Path) -> Lesson:
+    raw = tomllib.loads(path.read_text(encoding="utf-8"))
+    lid = raw["id"]
+    objectives = {f"{lid}.{k}": v for k, v in raw.get("objectives", {}).items()}
+    return Lesson(
+        id=lid,
+        number=int(lid[1:]),
+        title=raw["title"],
+        notebook=raw["notebook"],
+        minutes=int(raw["minutes"]),
+        seeds=tuple(raw.get("seeds", ())),
+        assessment=raw.get("assessment"),
+        objectives=objectives,
+        sections={str(k): v for k, v in raw.get("sections", {}).items()},
+        quiz=tuple(raw.get("quiz", ())),
+    )
+
+
+@lru_cache(maxsize=None)
+def lessons() -> tuple[Lesson, ...]:
+    """All lessons, in course order."""
+    return tuple(sorted((_read(p) for p in LESSON_DATA.glob("L*.toml")), key=lambda l: l.number))
+
+
+def lesson(lesson_id: str) -> Lesson:
+    for les in lessons():
+        if les.id == lesson_id:
+            return les
+    known = ", ".join(l.id for l in lessons())
+    raise KeyError(f"unknown lesson {lesson_id!r} (known: {known})")
+
+
+def objectives() -> dict[str, str]:
+    """Every learning objective of the course, by id."""
+    out: dict[str, str] = {}
+    for les in lessons():
+        out.update(les.objectives)
+    return out

@@ -1,0 +1,89 @@
+"""``tobops demo``: the whole instructor cycle on a synthetic cohort, in a fresh folder.
+
+1. a fresh course home (config + assessment sources) in DIR;
+2. ``generate_assignment`` and ``release_assignment`` (nbgrader API, as formgrader does);
+3. a cohort of trainees: each fetches the release, answers it according to a profile
+   (perfect, partial, wrong, blank, or broken), and submits through the nbgrader exchange;
+4. ``collect``, then ``tobops grade`` (parallel, sandboxed), then the CSV exports and the
+   HTML report.
+"""
+from __future__ import annotations
+
+import os
+import tempfile
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+import nbformat
+
+from . import cohort, grading, report
+from .coursedir import Course, chdir, new_home, quiet_logger
+
+
+@dataclass
+class DemoRun:
+    course: Course
+    results: list
+    paths: dict
+    seconds: float
+
+
+def _submit(course: Course, cfg, student: str, assessment: str, files: dict[str, str]) -> None:
+    from nbgrader.auth import Authenticator
+    from nbgrader.coursedir import CourseDirectory
+    from nbgrader.exchange.default.submit import ExchangeSubmit
+
+    work = course.home / "trainees" / student
+    (work / assessment).mkdir(parents=True, exist_ok=True)
+    for name, text in files.items():
+        (work / assessment / name).write_text(text, encoding="utf-8")
+    cfg = cfg.copy()
+    cfg.Exchange.assignment_dir = str(work)
+    log = quiet_logger()
+    cd = CourseDirectory(config=cfg, log=log)
+    cd.assignment_id = assessment
+    cd.student_id = student
+    ExchangeSubmit(coursedir=cd, authenticator=Authenticator(config=cfg, log=log), config=cfg, log=log).start()
+
+
+def prepare(dest: str | Path, assessments: list[str] | None = None, size: int = 12, seed: int = 7,
+            profiles: list[str] | None = None) -> tuple[Course, list[str], list[cohort.Trainee]]:
+    """Steps 1–3 and collect: a course home with collected submissions, ready to grade."""
+    course = new_home(dest)
+    assessments = assessments or course.assessments()
+    trainees = cohort.cohort(size, seed)
+    if profiles:
+        trainees = [cohort.Trainee(t.id, p) for t, p in zip(trainees, profiles)]
+    with chdir(course.home):
+        api = course.api()
+        cfg = course.config()
+        with course.gradebook() as gb:
+            for t in trainees:
+                gb.update_or_create_student(t.id)
+        for a in assessments:
+            for step, res in (("generate_assignment", api.generate_assignment(a, force=True, create=True)),
+                              ("release_assignment", api.release_assignment(a))):
+                if not res["success"]:
+                    raise RuntimeError(f"{step} {a} failed:\n{res.get('log', '')}\n{res.get('error', '')}")
+            release = nbformat.read(course.root / "release" / a / f"{a}.ipynb", as_version=4)
+            source = nbformat.read(course.source_notebook(a), as_version=4)
+            for i, t in enumerate(trainees):
+                sub = cohort.submission(release, source, a, t.profile, seed=i)
+                if sub is not None:
+                    _submit(course, cfg, t.id, a, {sub[0]: sub[1]})
+            res = api.collect(a)
+            if not res["success"]:
+                raise RuntimeError(f"collect {a} failed:\n{res.get('log', '')}")
+    return course, assessments, trainees
+
+
+def run(dest: str | Path | None = None, assessments: list[str] | None = None, size: int = 12,
+        workers: int | None = None, cell_timeout: int = 5, progress: bool = True) -> DemoRun:
+    t0 = time.perf_counter()
+    dest = Path(dest) if dest else Path(tempfile.mkdtemp(prefix="tobops-demo-"))
+    os.environ["TOBOPS_CELL_TIMEOUT"] = str(cell_timeout)
+    course, assessments, _ = prepare(dest, assessments, size)
+    results = grading.grade(course, assessments, workers=workers, progress=progress)
+    paths = report.html_report(course, assessments, course.home / "reports")
+    return DemoRun(course, results, paths, time.perf_counter() - t0)

@@ -1,0 +1,93 @@
+"""Assessment items and their tags, read from the source notebooks.
+
+Every graded cell of an assessment carries ``metadata.tobops``::
+
+    {"item": "q1", "lesson": "L02", "objective": "L02.O1", "section": "2.2",
+     "kind": "choice", "points": 2, "options": "ABCD", "answer_var": "q1"}
+
+Written items add ``"rubric": [{"criterion": "...", "points": 1}, ...]``. The item's
+nbgrader ``grade_id`` is the cell's ``metadata.nbgrader.grade_id``.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import nbformat
+
+KINDS = ("choice", "numeric", "written")
+
+
+@dataclass(frozen=True)
+class Item:
+    assessment: str
+    item: str             # "q1"
+    grade_id: str         # nbgrader grade_id of the graded cell
+    lesson: str
+    objective: str
+    section: str
+    kind: str
+    points: float
+    options: str = ""
+    answer_var: str = ""
+    tolerance: float | None = None
+    prompt: str = ""
+    rubric: tuple = field(default=(), repr=False)
+
+
+def _prompt_before(cells, index: int) -> str:
+    for cell in reversed(cells[:index]):
+        if cell.cell_type == "markdown":
+            return cell.source.strip()
+    return ""
+
+
+def read_items(notebook, assessment: str | None = None) -> list[Item]:
+    """Items of an assessment notebook (a path, or a NotebookNode with ``assessment`` given)."""
+    if isinstance(notebook, (str, Path)):
+        nb = nbformat.read(notebook, as_version=4)
+        assessment = assessment or Path(notebook).stem
+    else:
+        nb = notebook
+    out = []
+    for i, cell in enumerate(nb.cells):
+        tag = cell.metadata.get("tobops")
+        nbg = cell.metadata.get("nbgrader", {})
+        if not tag or "item" not in tag:
+            continue
+        out.append(Item(
+            assessment=assessment, item=tag["item"], grade_id=nbg.get("grade_id", ""),
+            lesson=tag["lesson"], objective=tag["objective"], section=str(tag.get("section", "")),
+            kind=tag["kind"], points=float(tag["points"]), options=tag.get("options", ""),
+            answer_var=tag.get("answer_var", ""), tolerance=tag.get("tolerance"),
+            prompt=_prompt_before(nb.cells, i) if tag["kind"] != "written" else _prompt_before(nb.cells, i),
+            rubric=tuple(tag.get("rubric", ())),
+        ))
+    return out
+
+
+def problems(notebook: str | Path) -> list[str]:
+    """Inconsistencies between the tobops tags and nbgrader's metadata."""
+    nb = nbformat.read(notebook, as_version=4)
+    found, seen = [], set()
+    for cell in nb.cells:
+        tag, nbg = cell.metadata.get("tobops"), cell.metadata.get("nbgrader", {})
+        if nbg.get("grade") and float(nbg.get("points", 0)) > 0 and not tag:
+            found.append(f"graded cell {nbg.get('grade_id')} has no tobops tag")
+        if not tag:
+            continue
+        gid = nbg.get("grade_id")
+        if tag.get("item") in seen:
+            found.append(f"item {tag.get('item')} tagged twice")
+        seen.add(tag.get("item"))
+        if not nbg.get("grade"):
+            found.append(f"item {tag.get('item')}: tagged cell {gid} is not an nbgrader grade cell")
+        if float(nbg.get("points", -1)) != float(tag.get("points", -2)):
+            found.append(f"item {tag.get('item')}: points {tag.get('points')} != nbgrader points {nbg.get('points')}")
+        if tag.get("kind") not in KINDS:
+            found.append(f"item {tag.get('item')}: kind {tag.get('kind')!r} not one of {KINDS}")
+        if tag.get("kind") == "written" and not tag.get("rubric"):
+            found.append(f"item {tag.get('item')}: written item without a rubric")
+        if tag.get("rubric") and sum(r["points"] for r in tag["rubric"]) != float(tag["points"]):
+            found.append(f"item {tag.get('item')}: rubric points do not add up to {tag['points']}")
+    return found
