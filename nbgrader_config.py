@@ -3,7 +3,10 @@
 Read by the nbgrader CLI and the JupyterLab extensions when they start in this folder.
 Environment variables let an instructor change what differs between machines:
 TOBOPS_EXCHANGE (where assessments are released and submitted; default ./.exchange),
-TOBOPS_CELL_TIMEOUT (seconds per cell when grading; default 30).
+TOBOPS_CELL_TIMEOUT (seconds per cell when grading; default 30),
+TOBOPS_NOTEBOOK_TIMEOUT (seconds per notebook; default 300),
+TOBOPS_MAX_OUTPUT_KB (output kept per cell; default 1000).
+Memory, CPU and file-size limits of graded code: see tobops/sandbox.py.
 """
 import os
 
@@ -18,6 +21,17 @@ c.Exchange.root = os.environ.get("TOBOPS_EXCHANGE", os.path.abspath(".exchange")
 c.Execute.timeout = int(os.environ.get("TOBOPS_CELL_TIMEOUT", "30"))
 c.Execute.shutdown_kernel = "immediate"
 c.Execute.kernel_manager_class = "tobops.sandbox.SandboxedKernelManager"
+c.LimitedExecute.notebook_timeout = int(os.environ.get("TOBOPS_NOTEBOOK_TIMEOUT", "300"))
+c.LimitedExecute.max_output_bytes = 1000 * int(os.environ.get("TOBOPS_MAX_OUTPUT_KB", "1000"))
+c.Autograde.autograde_preprocessors = [
+    "tobops.execute.LimitedExecute",  # nbgrader's Execute plus notebook and output limits
+    "nbgrader.preprocessors.IgnorePattern",
+    "nbconvert.preprocessors.ClearMetadataPreprocessor",
+    "nbgrader.preprocessors.LimitOutput",
+    "nbgrader.preprocessors.SaveAutoGrades",
+    "nbgrader.preprocessors.AssignLatePenalties",
+    "nbgrader.preprocessors.CheckCellMetadata",
+]
 
 # what trainees see in place of solutions
 c.ClearSolutions.code_stub = {"python": "# YOUR ANSWER HERE\nraise NotImplementedError()"}

@@ -5,6 +5,7 @@
     tobops grade ASSESSMENT | --all [--workers N] [--force]
     tobops export [ASSESSMENT | --all] [--out DIR]
     tobops report [ASSESSMENT | --all] [--out DIR]
+    tobops selfcheck ASSESSMENT [NOTEBOOK]       self-learners: grade your own copy
 """
 from __future__ import annotations
 
@@ -75,6 +76,20 @@ def cmd_report(args) -> int:
     return 0
 
 
+def cmd_selfcheck(args) -> int:
+    from . import selfcheck
+
+    try:
+        out = selfcheck.run(args.assessment, args.notebook, args.out)
+    except selfcheck.SelfCheckError as exc:
+        print(f"tobops selfcheck: {exc}", file=sys.stderr)
+        return 2
+    print("\n".join(out["lines"]))
+    if out["feedback"]:
+        print(f"\nfeedback page: {out['feedback'].resolve()}")
+    return 0
+
+
 def parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog="tobops", description="ToB Ops Academy course tools.")
     p.add_argument("--version", action="version", version=f"tobops {__version__}")
@@ -109,6 +124,12 @@ def parser() -> argparse.ArgumentParser:
     e = sub.add_parser("export", help="write grades.csv and items.csv")
     course_args(e, out=True)
     e.set_defaults(func=cmd_export)
+
+    c = sub.add_parser("selfcheck", help="grade your own copy of an assessment (self-learners)")
+    c.add_argument("assessment", help="assessment id, e.g. 02-tob-vs-toc")
+    c.add_argument("notebook", nargs="?", help="your notebook (default: ./ASSESSMENT/ASSESSMENT.ipynb)")
+    c.add_argument("--out", default="feedback", help="where to write the feedback page (default: feedback/)")
+    c.set_defaults(func=cmd_selfcheck)
 
     r = sub.add_parser("report", help="write the HTML cohort report (and the CSVs)")
     course_args(r, out=True)

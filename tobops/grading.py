@@ -25,6 +25,7 @@ import datetime as dt
 import json
 import multiprocessing
 import os
+import re
 import sqlite3
 import time
 from dataclasses import asdict, dataclass, field
@@ -153,12 +154,17 @@ def diagnose(nb: nbformat.NotebookNode) -> list[str]:
             if out.output_type == "error":
                 if out.ename == "CellTimeoutError":
                     msgs.append(f"{where} timed out (endless loop?) and was stopped")
+                elif out.ename == "NotebookTimeoutError":
+                    msgs.append(f"{where} not run: the notebook's time limit was used up")
                 elif out.ename == "MemoryError":
                     msgs.append(f"{where} ran out of memory (limit {lim['memory_mb']} MB)")
                 elif out.ename in ("SyntaxError", "IndentationError", "TabError"):
-                    msgs.append(f"{where} has a {out.ename}: {out.evalue}")
+                    detail = re.sub(r"\s*\([^()]*\.py, (line \d+)\)", r" (\1)", str(out.evalue))
+                    msgs.append(f"{where} has a {out.ename}: {detail}")
                 elif out.ename == "DeadKernelError":
                     msgs.append(f"{where}: the kernel died")
+            elif out.output_type == "stream" and "tobops: output truncated" in out.get("text", ""):
+                msgs.append(f"{where} printed too much output; the rest was dropped")
             elif out.output_type == "stream" and out.name == "stderr" and is_test:
                 msgs.append(f"{where}: output on stderr during a test, which nbgrader scores 0")
     return sorted(set(msgs), key=msgs.index)

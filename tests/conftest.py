@@ -1,0 +1,42 @@
+"""Shared fixtures. Every test runs with a temporary HOME, and anything a test generates
+goes into pytest's temp folders, never into the repo."""
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+REPO = Path(__file__).resolve().parent.parent
+BIN = Path(sys.executable).parent
+
+
+@pytest.fixture(scope="session")
+def mpl_cache(tmp_path_factory) -> Path:
+    """A matplotlib config dir with the font cache already built, so that no notebook
+    prints 'Matplotlib is building the font cache' on stderr."""
+    path = tmp_path_factory.mktemp("mplconfig")
+    subprocess.run([sys.executable, "-c", "import matplotlib.font_manager"], check=True,
+                   env={**os.environ, "MPLCONFIGDIR": str(path)}, capture_output=True)
+    return path
+
+
+@pytest.fixture(autouse=True)
+def isolated_home(tmp_path, monkeypatch, mpl_cache):
+    home = tmp_path / "home"
+    home.mkdir()
+    monkeypatch.setenv("HOME", str(home))
+    monkeypatch.setenv("MPLCONFIGDIR", str(mpl_cache))
+    monkeypatch.setenv("PATH", f"{BIN}{os.pathsep}{os.environ.get('PATH', '')}")
+    for var in ("JUPYTER_CONFIG_DIR", "JUPYTER_DATA_DIR", "JUPYTER_RUNTIME_DIR", "TOBOPS_EXCHANGE",
+                "TOBOPS_CELL_TIMEOUT", "TOBOPS_DATA_DIR"):
+        monkeypatch.delenv(var, raising=False)
+    return home
+
+
+def run(cmd: list[str], cwd: Path, timeout: int = 600, env: dict | None = None) -> subprocess.CompletedProcess:
+    """Run a command as a user would type it; returns the completed process."""
+    return subprocess.run(cmd, cwd=cwd, capture_output=True, text=True, timeout=timeout,
+                          env={**os.environ, **(env or {})})

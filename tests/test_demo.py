@@ -1,0 +1,86 @@
+"""`tobops demo` as a user types it: a synthetic cohort goes through release, submit,
+collect, grading and the report; broken submissions are named, never silent zeros."""
+from __future__ import annotations
+
+import csv
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from conftest import BIN, REPO
+from tobops import cohort, grading
+
+pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("demo")]
+
+
+@pytest.fixture(scope="module")
+def demo(tmp_path_factory, mpl_cache):
+    base = tmp_path_factory.mktemp("demo")
+    home = base / "home"
+    home.mkdir()
+    env = {**os.environ, "HOME": str(home), "MPLCONFIGDIR": str(mpl_cache),
+           "PATH": f"{BIN}{os.pathsep}{os.environ.get('PATH', '')}"}
+    proc = subprocess.run([str(BIN / "tobops"), "demo", "--dir", str(base / "course"), "--trainees", "12"],
+                          capture_output=True, text=True, env=env, cwd=base, timeout=900)
+    return proc, base / "course"
+
+
+def test_demo_finishes_and_prints_where_the_report_and_csv_are(demo):
+    proc, course = demo
+    assert proc.returncode == 0, proc.stdout[-2000:] + proc.stderr[-3000:]
+    assert f"report:        {course / 'reports' / 'report.html'}" in proc.stdout
+    assert f"grades CSV:    {course / 'reports' / 'grades.csv'}" in proc.stdout
+    html = (course / "reports" / "report.html").read_text()
+    assert "data:image/png;base64," in html
+
+
+def test_demo_csv_has_a_row_per_trainee_and_assessment(demo):
+    _, course = demo
+    rows = list(csv.DictReader(open(course / "reports" / "grades.csv")))
+    trainees = {t.id for t in cohort.cohort(12)}
+    assessments = sorted(p.name for p in (REPO / "assignments" / "source").iterdir() if p.is_dir())
+    assert {(r["trainee"], r["assessment"]) for r in rows} == {(t, a) for t in trainees for a in assessments}
+
+
+def test_broken_submissions_are_named_with_their_cause_and_the_rest_are_graded(demo):
+    _, course = demo
+    rows = list(csv.DictReader(open(course / "reports" / "grades.csv")))
+    profile = {t.id: t.profile for t in cohort.cohort(12)}
+    for r in rows:
+        kind = profile[r["trainee"]]
+        status, reason = r["status"], r["reason"]
+        if kind == "corrupt":
+            assert status == grading.FAILED and "corrupted notebook" in reason and "not valid JSON" in reason
+            assert r["score"] == ""
+        elif kind == "renamed":
+            assert status == grading.FAILED and "renamed notebook" in reason
+        elif kind == "missing":
+            assert status == grading.MISSING and r["score"] == ""
+        else:
+            assert status in (grading.GRADED, grading.MANUAL), (r["trainee"], kind, reason)
+            assert r["score"] != ""
+        if kind == "syntax":
+            assert "SyntaxError" in reason
+        if kind == "loop":
+            assert "timed out" in reason
+    perfect = [r for r in rows if profile[r["trainee"]] == "perfect"]
+    blank = [r for r in rows if profile[r["trainee"]] == "blank"]
+    assert all(float(r["score"]) > 0 for r in perfect)
+    assert all(float(r["score"]) == 0 for r in blank)
+
+
+def test_original_submissions_are_kept_untouched(demo):
+    """Grading never edits submitted/: each file equals what the trainee put in the exchange."""
+    _, course = demo
+    inbound = course / ".exchange" / "tobops-academy" / "inbound"
+    compared = 0
+    for record in inbound.iterdir():
+        student, assessment = record.name.split("+")[:2]
+        for f in record.glob("*.ipynb"):
+            kept = course / "assignments" / "submitted" / student / assessment / f.name
+            assert kept.read_bytes() == f.read_bytes(), f"{kept} differs from what was submitted"
+            compared += 1
+    assert compared >= 10

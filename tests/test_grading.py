@@ -1,0 +1,94 @@
+"""`tobops grade` on hand-made submissions: same scores as stock nbgrader, trainee code
+cannot read the answer keys or the gradebook, reruns are idempotent."""
+from __future__ import annotations
+
+import os
+import sqlite3
+
+import nbformat
+import pytest
+
+from conftest import run
+from tobops import cohort, grading
+from tobops.coursedir import Course, chdir, new_home
+
+pytestmark = pytest.mark.slow
+A = "02-tob-vs-toc"
+
+
+def _course(tmp_path) -> Course:
+    course = new_home(tmp_path / "course")
+    with chdir(course.home):
+        res = course.api().generate_assignment(A, force=True, create=True)
+    assert res["success"], res.get("log")
+    return course
+
+
+def _submit(course: Course, student: str, nb) -> None:
+    dest = course.submitted(student, A)
+    dest.mkdir(parents=True)
+    nbformat.write(nb, dest / f"{A}.ipynb")
+    (dest / "timestamp.txt").write_text("2026-01-01 10:00:00.000000 UTC")
+    with course.gradebook() as gb:
+        gb.update_or_create_student(student)
+
+
+def _release_and_source(course):
+    release = nbformat.read(course.root / "release" / A / f"{A}.ipynb", as_version=4)
+    source = nbformat.read(course.source_notebook(A), as_version=4)
+    return release, source
+
+
+def test_trainee_code_cannot_read_keys_or_gradebook(tmp_path):
+    course = _course(tmp_path)
+    release, source = _release_and_source(course)
+    key = cohort.answer_key(source, A)
+    targets = [course.source_notebook(A), course.db_path, course.home / "nbgrader_config.py",
+               course.root / "release" / A / f"{A}.ipynb"]
+    snoop = "\n".join([
+        "import os",
+        f"for p in {[str(t) for t in targets]!r}:",
+        "    try:",
+        "        data = open(p, 'rb').read(40)",
+        "        print('LEAKED', p, data)",
+        "    except OSError as exc:",
+        "        print('blocked', type(exc).__name__)",
+        f"print('cwd', os.getcwd(), 'home', os.path.expanduser('~'))",
+        "q1 = 'A'",
+    ])
+    first = next(k for k in key.values() if k["kind"] == "choice")
+    _submit(course, "snoop", cohort.fill(release, {first["cell"]: snoop}))
+    [res] = grading.grade(course, [A], workers=1, progress=False)
+    assert res.status in (grading.GRADED, grading.MANUAL), res.line()
+    nb = nbformat.read(course.autograded("snoop", A) / f"{A}.ipynb", as_version=4)
+    out = "".join(o.get("text", "") for c in nb.cells if c.cell_type == "code" for o in c.outputs)
+    assert out.count("blocked") == len(targets), out
+    assert "LEAKED" not in out
+
+
+def test_same_scores_as_stock_nbgrader_and_reruns_are_idempotent(tmp_path):
+    course = _course(tmp_path)
+    release, source = _release_and_source(course)
+    profiles = ["perfect", "partial", "wrong", "blank", "syntax"]
+    for i, p in enumerate(profiles):
+        name, text = cohort.submission(release, source, A, p, seed=i)
+        _submit(course, f"s{i}-{p}", nbformat.reads(text, as_version=4))
+
+    def per_cell():
+        with course.gradebook() as gb:
+            return {(s, g.name): (g.auto_score, g.needs_manual_grade)
+                    for s in [f"s{i}-{p}" for i, p in enumerate(profiles)]
+                    for nb in gb.find_submission(A, s).notebooks for g in nb.grades}
+
+    first = grading.grade(course, [A], workers=2, progress=False)
+    ours = per_cell()
+    stock = run(["nbgrader", "autograde", A, "--force"], cwd=course.home)
+    assert stock.returncode == 0, stock.stderr[-2000:]
+    assert per_cell() == ours, "tobops grade and nbgrader autograde disagree"
+
+    again = grading.grade(course, [A], workers=2, progress=False, force=True)
+    assert [(r.student, r.status, r.score) for r in again] == [(r.student, r.status, r.score) for r in first]
+    rows = sqlite3.connect(course.db_path).execute("SELECT COUNT(*) FROM tobops_results").fetchone()[0]
+    assert rows == len(profiles)
+    skipped = grading.grade(course, [A], workers=2, progress=False)  # nothing new: nothing regraded
+    assert [(r.student, r.status, r.score) for r in skipped] == [(r.student, r.status, r.score) for r in first]

@@ -1,0 +1,89 @@
+"""Every lesson notebook runs top to bottom with no error and nothing on stderr, is
+committed clean, and follows the lesson standard (docs/authoring.md)."""
+from __future__ import annotations
+
+import json
+import re
+import shutil
+import subprocess
+
+import nbformat
+import pytest
+
+from conftest import REPO
+from tobops import course as course_meta
+from tobops.notebooks import execute
+
+LESSONS = sorted((REPO / "lessons").glob("*.ipynb"))
+TRACKED = [REPO / p for p in subprocess.run(["git", "ls-files", "*.ipynb"], cwd=REPO, capture_output=True,
+                                            text=True).stdout.split()]
+
+
+def test_every_lesson_in_the_course_has_its_notebook():
+    numbers = sorted(les.number for les in course_meta.lessons())
+    assert numbers[:3] == [0, 1, 2] or 2 in numbers
+    for les in course_meta.lessons():
+        assert (REPO / les.notebook).exists(), f"{les.id}: {les.notebook} is missing"
+
+
+@pytest.mark.parametrize("path", TRACKED + [p for p in LESSONS if p not in TRACKED], ids=lambda p: p.name)
+def test_committed_notebooks_are_clean(path):
+    nb = json.loads(path.read_text(encoding="utf-8"))
+    assert nb["metadata"]["kernelspec"]["name"] == "python3"
+    for cell in nb["cells"]:
+        if cell["cell_type"] == "code":
+            assert cell["outputs"] == [] and cell["execution_count"] is None, "commit notebooks with outputs cleared"
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("path", LESSONS, ids=lambda p: p.name)
+def test_lesson_runs_top_to_bottom_without_errors_or_stderr(path, tmp_path):
+    copy = tmp_path / "lessons" / path.name  # run a copy: nothing is written into the repo
+    copy.parent.mkdir()
+    shutil.copy(path, copy)
+    _, problems = execute(copy, timeout=300)
+    assert problems == []
+
+
+def _text(nb) -> str:
+    return "\n".join(c.source for c in nb.cells)
+
+
+@pytest.mark.parametrize("les", [l for l in course_meta.lessons() if l.number > 0], ids=lambda l: l.id)
+def test_lesson_follows_the_standard(les):
+    nb = nbformat.read(REPO / les.notebook, as_version=4)
+    text = _text(nb)
+    first = nb.cells[0].source
+    assert f"{les.number:02d}" in first and "Time" in first and str(les.minutes) in first
+    for seed in les.seeds:
+        assert seed in text, f"{les.id} does not name its source {seed}"
+    assert re.search(r"#+ *Learning objectives", text) and re.search(r"#+ *Questions", text)
+    for oid, objective in les.objectives.items():
+        assert f"**{oid}**" in text, f"{les.id}: objective {oid} is not listed"
+    for section in les.sections:
+        assert re.search(rf"^#+ *{re.escape(section)}\b", text, re.M), f"{les.id}: no heading for section {section}"
+    assert re.search(r"#+ *Key points", text)
+    assert "<details>" in text, "an exercise with a revealable worked solution"
+    assert "load(" in text and ("plt." in text or "ax." in text), "a pandas worked example with a chart"
+    assert "quiz(" in text, "self-checks"
+    assert f"interactives import l{les.number:02d}" in text or f"interactives.l{les.number:02d}" in text
+    if les.assessment:
+        assert les.assessment in text, "points to its assessment"
+
+
+@pytest.mark.parametrize("les", course_meta.lessons(), ids=lambda l: l.id)
+def test_self_checks_are_well_formed_and_their_answers_stay_out_of_the_notebook(les):
+    nb = nbformat.read(REPO / les.notebook, as_version=4)
+    text = _text(nb)
+    assert les.quiz, f"{les.id} has no self-check questions"
+    for q in les.quiz:
+        if "options" in q:
+            assert 1 <= int(q["answer"]) <= len(q["options"]), f"{les.id}/{q['id']}: answer out of range"
+            assert len(set(q["options"])) == len(q["options"])
+        else:
+            assert "expected" in q and "tolerance" in q
+        if q.get("why"):
+            assert q["why"] not in text, f"{les.id}/{q['id']}: the explanation is in the notebook"
+        if q.get("section"):
+            assert q["section"] in les.sections
+    assert "answer =" not in text

@@ -1,0 +1,206 @@
+"""The course's bilingual glossary (Chinese ↔ English), with where each term is taught.
+
+The data lives in ``tobops/data/glossary.csv`` (UTF-8), one row per term, with columns
+``chinese, english, meaning, lesson`` (``lesson`` is a lesson id such as ``"L02"``).
+It holds every term of the curriculum map's glossary plus extra terms the lessons use.
+
+    from tobops import glossary
+    glossary.load()                  # the whole glossary as a DataFrame
+    glossary.lookup("灯塔效应")        # one line: Chinese, English, lesson, meaning
+    glossary.lookup("lighthouse")    # English works too (also parts of a term)
+    glossary.table("L08")            # a styled table of one lesson's terms
+    glossary.search_box()            # an ipywidgets search box that filters the table
+
+A cell such as ``次日留存 / 七日留存`` or ``SaaS (软件即服务)`` holds several forms of one
+term; :func:`forms` splits it, and lookups match any form.
+"""
+from __future__ import annotations
+
+import html
+import re
+from functools import lru_cache
+from pathlib import Path
+
+import pandas as pd
+
+GLOSSARY_CSV = Path(__file__).resolve().parent / "data" / "glossary.csv"
+COLUMNS = ("chinese", "english", "meaning", "lesson")
+
+
+@lru_cache(maxsize=1)
+def _load() -> pd.DataFrame:
+    df = pd.read_csv(GLOSSARY_CSV, encoding="utf-8", dtype=str, keep_default_na=False)
+    missing = set(COLUMNS) - set(df.columns)
+    if missing:
+        raise ValueError(f"{GLOSSARY_CSV.name} lacks column(s) {sorted(missing)}")
+    return df[list(COLUMNS)]
+
+
+def load() -> pd.DataFrame:
+    """The glossary as a DataFrame with columns chinese, english, meaning, lesson (a copy)."""
+    return _load().copy()
+
+
+def forms(text: str) -> list[str]:
+    """The separate forms written in one glossary cell.
+
+    ``"次日留存 / 七日留存"`` → both halves (only a slash with spaces around it separates forms); ``"SaaS (软件即服务)"`` → ``"SaaS"``, ``"软件即服务"``
+    and the whole; quotes around English phrases are dropped.  The whole cell comes first.
+    """
+    text = text.strip()
+    out = [text]
+    bare = text.strip('"“”')
+    inner = re.findall(r"[(（]([^)）]+)[)）]", bare)
+    outer = re.sub(r"\s*[(（][^)）]*[)）]", "", bare).strip()
+    for piece in [bare, outer, *inner]:
+        for part in re.split(r"\s+/\s+", piece):
+            part = part.strip().strip('"“”').strip()
+            if part:
+                out.append(part)
+    seen: list[str] = []
+    for f in out:
+        if f and f not in seen:
+            seen.append(f)
+    return seen
+
+
+def _norm(s: str) -> str:
+    return re.sub(r"\s+", " ", s.strip().strip('"“”')).casefold()
+
+
+def _line(row: pd.Series) -> str:
+    return f"{row['chinese']} = {row['english']} ({row['lesson']}): {row['meaning']}"
+
+
+def matches(query: str, df: pd.DataFrame | None = None) -> pd.DataFrame:
+    """Rows whose Chinese, English or meaning contains ``query`` (case-insensitive).
+
+    Exact matches on a term (any of its forms) come first, then matches inside a term,
+    then matches found only in the meaning.
+    """
+    df = load() if df is None else df
+    q = _norm(query)
+    if not q:
+        return df.iloc[0:0]
+    exact = df.apply(lambda r: any(_norm(f) == q for f in forms(r["chinese"]) + forms(r["english"])), axis=1)
+    in_term = df["chinese"].str.casefold().str.contains(q, regex=False) | \
+        df["english"].str.casefold().str.contains(q, regex=False)
+    in_meaning = df["meaning"].str.casefold().str.contains(q, regex=False)
+    rank = pd.Series(3, index=df.index)
+    rank[in_meaning] = 2
+    rank[in_term] = 1
+    rank[exact] = 0
+    keep = rank < 3
+    return df[keep].assign(_rank=rank[keep]).sort_values(["_rank", "lesson"], kind="stable").drop(columns="_rank")
+
+
+def lookup(term: str) -> str:
+    """Find a term by its Chinese or English form and return it as one line of text.
+
+    An exact match (on any form of a term) gives that term alone; otherwise every term
+    whose Chinese or English contains ``term`` is returned, one per line.  Raises
+    ``KeyError`` when nothing matches.
+    """
+    df = load()
+    q = _norm(term)
+    found = matches(term, df)
+    exact = found[found.apply(lambda r: any(_norm(f) == q for f in forms(r["chinese"]) + forms(r["english"])),
+                              axis=1)] if len(found) else found
+    if len(exact):
+        return "\n".join(_line(r) for _, r in exact.iterrows())
+    in_term = found[found["chinese"].str.casefold().str.contains(q, regex=False)
+                    | found["english"].str.casefold().str.contains(q, regex=False)] if len(found) else found
+    if len(in_term):
+        return "\n".join(_line(r) for _, r in in_term.iterrows())
+    raise KeyError(f"no glossary term matches {term!r}")
+
+
+def _lesson_id(lesson) -> str:
+    if isinstance(lesson, int) or (isinstance(lesson, str) and lesson.strip().isdigit()):
+        return f"L{int(lesson):02d}"
+    s = str(lesson).strip().upper()
+    if re.fullmatch(r"L\d{1,2}", s):
+        return f"L{int(s[1:]):02d}"
+    raise ValueError(f"not a lesson id: {lesson!r} (use e.g. 'L08' or 8)")
+
+
+def lesson_titles() -> dict[str, str]:
+    """Lesson id → title, from the course's lesson files (empty if unavailable)."""
+    try:
+        from .course import lessons
+        return {les.id: les.title for les in lessons()}
+    except Exception:  # pragma: no cover - the glossary works without lesson metadata
+        return {}
+
+
+def filtered(lesson=None, query: str = "") -> pd.DataFrame:
+    """The glossary rows of one lesson (or all) that match ``query`` (or all rows)."""
+    df = load()
+    if lesson is not None:
+        df = df[df["lesson"] == _lesson_id(lesson)]
+    if query.strip():
+        df = matches(query, df)
+    else:
+        df = df.sort_values("lesson", kind="stable")
+    return df.reset_index(drop=True)
+
+
+def table(lesson=None, query: str = ""):
+    """A styled table (pandas Styler) of one lesson's terms, or of all terms.
+
+    ``lesson`` may be ``"L08"``, ``"8"`` or ``8``; ``query`` filters as :func:`matches`.
+    """
+    df = filtered(lesson, query)
+    styler = df.style.hide(axis="index").set_properties(**{"text-align": "left"})
+    styler = styler.set_properties(subset=["chinese"], **{"font-weight": "bold", "white-space": "nowrap"})
+    styler = styler.set_table_styles([{"selector": "th", "props": [("text-align", "left")]}])
+    return styler
+
+
+def to_html(df: pd.DataFrame, group_by_lesson: bool = True) -> str:
+    """HTML for a glossary frame, with one heading per lesson when ``group_by_lesson``."""
+    if df.empty:
+        return "<i>No glossary term matches.</i>"
+    titles = lesson_titles()
+    parts = []
+    groups = df.groupby("lesson", sort=True) if group_by_lesson else [(None, df)]
+    for lid, g in groups:
+        if lid is not None:
+            title = titles.get(lid, "")
+            parts.append(f"<h4 style='margin:0.8em 0 0.3em'>{html.escape(lid)}"
+                         f"{': ' + html.escape(title) if title else ''} ({len(g)} terms)</h4>")
+        rows = "".join(
+            f"<tr><td style='white-space:nowrap'><b>{html.escape(r.chinese)}</b></td>"
+            f"<td>{html.escape(r.english)}</td><td>{html.escape(r.meaning)}</td></tr>"
+            for r in g.itertuples()
+        )
+        parts.append("<table><tr><th style='text-align:left'>Chinese</th><th style='text-align:left'>English</th>"
+                     f"<th style='text-align:left'>Meaning</th></tr>{rows}</table>")
+    return "".join(parts)
+
+
+def search_box(lesson=None):
+    """An ipywidgets search box (Text) plus a lesson filter (Dropdown) over the glossary."""
+    import ipywidgets as widgets
+
+    lessons = sorted(load()["lesson"].unique())
+    titles = lesson_titles()
+    options = [("All lessons", None)] + [(f"{l} {titles.get(l, '')}".strip(), l) for l in lessons]
+    text = widgets.Text(value="", placeholder="Type Chinese or English, e.g. 灯塔 or renewal",
+                        description="Search", layout={"width": "420px"})
+    which = widgets.Dropdown(options=options, value=None if lesson is None else _lesson_id(lesson),
+                             description="Lesson")
+    count = widgets.HTML()
+    out = widgets.HTML()
+
+    def update(_=None):
+        df = filtered(which.value, text.value)
+        count.value = f"<b>{len(df)}</b> term(s)"
+        out.value = to_html(df)
+
+    text.observe(update, names="value")
+    which.observe(update, names="value")
+    update()
+    ui = widgets.VBox([widgets.HBox([text, which, count]), out])
+    ui.text, ui.lesson, ui.count, ui.output = text, which, count, out
+    return ui

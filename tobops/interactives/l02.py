@@ -1,0 +1,301 @@
+"""Lesson 02 (ToB vs ToC): "Who's in the room?", the targeted-read calculator, and the
+decision-flow diagram.
+
+Plain functions (testable without a browser)::
+
+    win_rate_by_roles_met(deals, stakeholders)     # win rate of closed deals by roles met (0-5)
+    win_rate_for_roles(deals, stakeholders, roles)  # deals whose met roles include ``roles``
+    lead_rates(content)                            # leads per targeted / untargeted read
+    expected_leads(total_reads, targeted_share, per_targeted, per_untargeted)
+
+Widget builders (return an ipywidgets widget)::
+
+    decision_room(deals, stakeholders)     # five role checkboxes -> win rate, median cycle, deals
+    read_calculator(content)               # reads / targeted share / value per targeted read sliders
+
+and :func:`decision_flow_diagram` draws seed 000's C-side vs B-side decision flows
+(the Sanjieke images are missing from the source, so the course draws its own).
+"""
+from __future__ import annotations
+
+import html
+from collections.abc import Iterable
+
+import ipywidgets as widgets
+import numpy as np
+import pandas as pd
+
+ROLES: tuple[str, ...] = ("user", "evaluator", "budget_holder", "final_decider", "signer")
+ROLE_LABELS: dict[str, str] = {
+    "user": "User (使用方)",
+    "evaluator": "Evaluator (评估方)",
+    "budget_holder": "Budget holder (预算方)",
+    "final_decider": "Final decider (拍板方)",
+    "signer": "Signer (签字方)",
+}
+CLOSED_STAGES = ("won", "lost")
+
+
+# ---------------------------------------------------------------------------
+# "Who's in the room?"
+# ---------------------------------------------------------------------------
+
+def closed_deals(deals: pd.DataFrame) -> pd.DataFrame:
+    """Closed deals (stage won or lost) with a boolean ``won`` column."""
+    out = deals[deals["stage"].isin(CLOSED_STAGES)].copy()
+    out["won"] = out["stage"].eq("won")
+    return out
+
+
+def met_role_sets(deals: pd.DataFrame, stakeholders: pd.DataFrame) -> pd.Series:
+    """For every deal, the frozenset of purchase roles our side met (empty if none)."""
+    met = stakeholders.loc[stakeholders["met"].astype(bool), ["deal_id", "purchase_role"]]
+    sets = met.groupby("deal_id")["purchase_role"].agg(frozenset)
+    return deals["deal_id"].map(sets).apply(lambda s: s if isinstance(s, frozenset) else frozenset()).set_axis(
+        deals["deal_id"].to_numpy())
+
+
+def roles_met_count(deals: pd.DataFrame, stakeholders: pd.DataFrame) -> pd.Series:
+    """Number of distinct purchase roles met per deal (0-5), indexed by deal_id."""
+    return met_role_sets(deals, stakeholders).map(len).astype(int)
+
+
+def win_rate_by_roles_met(deals: pd.DataFrame, stakeholders: pd.DataFrame) -> pd.DataFrame:
+    """Closed deals, wins and win rate (%) by the number of roles met, index 0..5."""
+    closed = closed_deals(deals)
+    counts = roles_met_count(deals, stakeholders)
+    closed["roles_met_count"] = closed["deal_id"].map(counts).to_numpy()
+    table = closed.groupby("roles_met_count")["won"].agg(closed_deals="size", won="sum")
+    table = table.reindex(range(len(ROLES) + 1), fill_value=0)
+    table["won"] = table["won"].astype(int)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        table["win_rate_pct"] = 100 * table["won"] / table["closed_deals"].replace(0, np.nan)
+    return table
+
+
+def _check_roles(roles: Iterable[str]) -> frozenset[str]:
+    roles = frozenset(roles)
+    unknown = roles - set(ROLES)
+    if unknown:
+        raise ValueError(f"unknown purchase role(s) {sorted(unknown)}; use {list(ROLES)}")
+    return roles
+
+
+def deals_with_roles(deals: pd.DataFrame, stakeholders: pd.DataFrame, roles: Iterable[str]) -> pd.DataFrame:
+    """Deals whose set of met roles contains every role in ``roles``."""
+    wanted = _check_roles(roles)
+    sets = met_role_sets(deals, stakeholders)
+    mask = sets.map(lambda s: wanted <= s).to_numpy(dtype=bool)
+    return deals[mask]
+
+
+def win_rate_for_roles(deals: pd.DataFrame, stakeholders: pd.DataFrame, roles: Iterable[str]) -> dict:
+    """Historical outcome of deals whose met roles include ``roles``.
+
+    Returns ``{"roles", "deals", "closed_deals", "won", "win_rate_pct", "median_cycle_days"}``;
+    win rate and median cycle are over closed deals only (NaN when there are none).
+    """
+    wanted = _check_roles(roles)
+    subset = deals_with_roles(deals, stakeholders, wanted)
+    closed = closed_deals(subset)
+    n_closed = len(closed)
+    won = int(closed["won"].sum())
+    return {
+        "roles": tuple(r for r in ROLES if r in wanted),
+        "deals": int(len(subset)),
+        "closed_deals": int(n_closed),
+        "won": won,
+        "win_rate_pct": 100 * won / n_closed if n_closed else float("nan"),
+        "median_cycle_days": float(closed["cycle_days"].median()) if n_closed else float("nan"),
+    }
+
+
+def _room_html(result: dict, baseline: dict) -> str:
+    ticked = ", ".join(ROLE_LABELS[r] for r in result["roles"]) or "no roles required (all deals)"
+    if result["closed_deals"] == 0:
+        body = "<i>No closed deals match: untick a role.</i>"
+    else:
+        diff = result["win_rate_pct"] - baseline["win_rate_pct"]
+        body = (
+            f"<table>"
+            f"<tr><td>Deals whose met roles include these</td><td><b>{result['deals']}</b>"
+            f" ({result['closed_deals']} closed)</td></tr>"
+            f"<tr><td>Historical win rate (closed deals)</td><td><b>{result['win_rate_pct']:.1f}%</b>"
+            f" ({diff:+.1f} points vs all deals)</td></tr>"
+            f"<tr><td>Median cycle (closed deals)</td><td><b>{result['median_cycle_days']:.0f} days</b></td></tr>"
+            f"</table>"
+        )
+    return f"<div><b>Required in the room:</b> {html.escape(ticked)}</div>{body}"
+
+
+def decision_room(deals: pd.DataFrame | None = None, stakeholders: pd.DataFrame | None = None) -> widgets.Widget:
+    """Five role checkboxes; shows win rate, median cycle and number of matching deals."""
+    if deals is None or stakeholders is None:
+        from tobops.datasets import load
+        deals = load("deals") if deals is None else deals
+        stakeholders = load("deal_stakeholders") if stakeholders is None else stakeholders
+    baseline = win_rate_for_roles(deals, stakeholders, ())
+    boxes = {r: widgets.Checkbox(value=False, description=ROLE_LABELS[r], indent=False) for r in ROLES}
+    out = widgets.HTML()
+
+    def update(_=None):
+        ticked = [r for r in ROLES if boxes[r].value]
+        out.value = _room_html(win_rate_for_roles(deals, stakeholders, ticked), baseline)
+
+    for box in boxes.values():
+        box.observe(update, names="value")
+    update()
+    title = widgets.HTML("<b>Who's in the room?</b> Tick the roles that must have been met.")
+    ui = widgets.VBox([title, widgets.HBox(list(boxes.values()), layout={"flex_flow": "row wrap"}), out])
+    ui.boxes = boxes      # for tests and for scripting the widget
+    ui.output = out
+    return ui
+
+
+# ---------------------------------------------------------------------------
+# The targeted-read calculator
+# ---------------------------------------------------------------------------
+
+def lead_rates(content: pd.DataFrame) -> dict:
+    """Leads per targeted read and per untargeted read, fitted over all pieces.
+
+    Least squares without intercept: ``leads ≈ a * reads_targeted + b * reads_untargeted``;
+    a negative coefficient is set to 0 and the other refitted alone.
+    """
+    X = content[["reads_targeted", "reads_untargeted"]].to_numpy(dtype=float)
+    y = content["leads"].to_numpy(dtype=float)
+    coef, *_ = np.linalg.lstsq(X, y, rcond=None)
+    a, b = float(coef[0]), float(coef[1])
+    if a < 0 or b < 0:
+        keep = 0 if a >= b else 1
+        x = X[:, keep]
+        only = float(x @ y / (x @ x)) if x @ x else 0.0
+        a, b = (max(only, 0.0), 0.0) if keep == 0 else (0.0, max(only, 0.0))
+    return {"per_targeted_read": a, "per_untargeted_read": b}
+
+
+def expected_leads(total_reads: float, targeted_share: float, per_targeted: float, per_untargeted: float) -> float:
+    """Expected leads from ``total_reads`` of which ``targeted_share`` (0-1) are targeted."""
+    if not 0 <= targeted_share <= 1:
+        raise ValueError("targeted_share must be between 0 and 1")
+    if total_reads < 0:
+        raise ValueError("total_reads must be >= 0")
+    targeted = total_reads * targeted_share
+    return targeted * per_targeted + (total_reads - targeted) * per_untargeted
+
+
+def _calc_html(reads: int, share_pct: float, per_t: float, per_u: float) -> str:
+    leads = expected_leads(reads, share_pct / 100, per_t, per_u)
+    t = reads * share_pct / 100
+    a = expected_leads(1000, 0.10, per_t, per_u)
+    b = expected_leads(100, 0.90, per_t, per_u)
+    return (
+        f"<div>{reads:,} reads × {share_pct:.0f}% targeted = {t:,.0f} targeted + {reads - t:,.0f} untargeted"
+        f" → <b>expected leads: {leads:.2f}</b> ({100 * leads / reads:.2f} per 100 reads)</div>"
+        f"<div style='color:#555'>Seed 003's pair at these rates: 1,000 reads at 10% targeted → {a:.2f} leads;"
+        f" 100 reads at 90% targeted → {b:.2f} leads.</div>"
+    )
+
+
+def read_calculator(content: pd.DataFrame | None = None) -> widgets.Widget:
+    """Sliders for total reads, targeted share and value per targeted read; prints expected leads."""
+    if content is None:
+        from tobops.datasets import load
+        content = load("content")
+    rates = lead_rates(content)
+    per_u = rates["per_untargeted_read"]
+    style = {"description_width": "190px"}
+    layout = {"width": "520px"}
+    reads = widgets.IntSlider(value=1000, min=100, max=10_000, step=100, description="Total reads",
+                              style=style, layout=layout)
+    share = widgets.FloatSlider(value=10, min=0, max=100, step=5, description="Targeted share (%)",
+                                readout_format=".0f", style=style, layout=layout)
+    value = widgets.FloatSlider(value=round(100 * rates["per_targeted_read"], 2), min=0,
+                                max=max(5.0, round(300 * rates["per_targeted_read"], 1)), step=0.05,
+                                description="Leads per 100 targeted reads", readout_format=".2f",
+                                style=style, layout=layout)
+    out = widgets.HTML()
+
+    def update(_=None):
+        out.value = _calc_html(reads.value, share.value, value.value / 100, per_u)
+
+    for w in (reads, share, value):
+        w.observe(update, names="value")
+    update()
+    note = widgets.HTML(
+        f"<b>Targeted-read calculator.</b> Untargeted reads are fixed at the rate fitted from content.csv "
+        f"({100 * per_u:.2f} leads per 100 untargeted reads); the third slider is the value of a targeted read."
+    )
+    ui = widgets.VBox([note, reads, share, value, out])
+    ui.sliders = {"reads": reads, "share": share, "value": value}
+    ui.output = out
+    return ui
+
+
+# ---------------------------------------------------------------------------
+# Seed 000's two decision flows, drawn by the course
+# ---------------------------------------------------------------------------
+
+def decision_flow_diagram():
+    """A two-panel matplotlib figure: C-side (one person decides) vs B-side (many roles)."""
+    import matplotlib.pyplot as plt
+    from matplotlib.patches import FancyBboxPatch
+
+    fig, (top, bottom) = plt.subplots(2, 1, figsize=(11, 6.4), gridspec_kw={"height_ratios": [1, 1.7]})
+
+    def box(ax, x, y, w, h, text, colour, size=8.5):
+        ax.add_patch(FancyBboxPatch((x, y), w, h, boxstyle="round,pad=0.02,rounding_size=0.08",
+                                    fc=colour, ec="#333333", lw=1))
+        ax.text(x + w / 2, y + h / 2, text, ha="center", va="center", fontsize=size, wrap=True)
+
+    def arrow(ax, x0, y0, x1, y1, colour="#333333", style="-|>"):
+        ax.annotate("", xy=(x1, y1), xytext=(x0, y0),
+                    arrowprops={"arrowstyle": style, "color": colour, "lw": 1.3})
+
+    # C side: one person walks through every step
+    steps = ["Notices a need", "Searches and\ncompares", "Tries or buys\n(often on impulse)",
+             "Uses the product", "Repurchases or\nrecommends"]
+    for i, s in enumerate(steps):
+        box(top, 0.3 + i * 2.1, 0.55, 1.6, 0.9, s, "#fde7d9")
+        if i:
+            arrow(top, 0.3 + (i - 1) * 2.1 + 1.6, 1.0, 0.3 + i * 2.1, 1.0)
+    top.text(5.35, 0.15, "One person decides at every step: the user", ha="center", fontsize=9.5,
+             color="#9c4221", weight="bold")
+    top.set_title("C side: how an individual comes to use a product", fontsize=11, loc="left")
+
+    # B side: five roles, loops, and a company-specific order
+    lanes = [("User", "raises the need,\ntries the product"),
+             ("Evaluator", "tests it technically\nand professionally"),
+             ("Budget holder", "checks cost: price +\nmaintenance + migration"),
+             ("Final decider", "makes the call"),
+             ("Signer", "signs the contract")]
+    xs = [0.3, 2.4, 4.5, 6.6, 8.7]
+    for (role, what), x in zip(lanes, xs):
+        box(bottom, x, 1.35, 1.7, 1.05, f"{role}\n{what}", "#dbe8f6", size=8)
+    for x0, x1 in zip(xs[:-1], xs[1:]):
+        arrow(bottom, x0 + 1.7, 1.95, x1, 1.95)
+    # feedback loops: the order differs by company and steps repeat
+    for x0, x1 in [(xs[1], xs[0]), (xs[3], xs[1]), (xs[2], xs[0])]:
+        bottom.annotate("", xy=(x1 + 0.85, 2.42), xytext=(x0 + 0.85, 2.42),
+                        arrowprops={"arrowstyle": "-|>", "color": "#718096", "lw": 1,
+                                    "connectionstyle": "arc3,rad=0.22", "linestyle": "--"})
+    bottom.text(5.35, 3.3, "Loops back and forth; the order and the people differ at every company",
+                ha="center", fontsize=8.5, color="#4a5568", style="italic")
+    # what operations can reach
+    box(bottom, 2.4, 0.05, 6.0, 0.7, "Operations and sales: usually meet only some of these roles\n"
+        "-> cannot close the order alone, but can help bring the sale about", "#e6f4ea", size=8.5)
+    for x in (xs[0], xs[1]):
+        arrow(bottom, 3.6 if x == xs[0] else 4.4, 0.75, x + 0.85, 1.35, colour="#2f855a")
+    bottom.annotate("", xy=(xs[3] + 0.85, 1.35), xytext=(6.6, 0.75),
+                    arrowprops={"arrowstyle": "-|>", "color": "#a0aec0", "lw": 1, "linestyle": ":"})
+    bottom.text(8.75, 0.85, "dotted = hard to reach", fontsize=7.5, color="#718096")
+    bottom.set_title("B side: how an enterprise comes to use a product (at least five roles)", fontsize=11,
+                     loc="left")
+
+    for ax, ymax in ((top, 1.75), (bottom, 3.5)):
+        ax.set_xlim(0, 10.7)
+        ax.set_ylim(0, ymax)
+        ax.axis("off")
+    fig.suptitle("Who decides? Seed 000's two flows, drawn by the course from the text", fontsize=12, weight="bold")
+    fig.tight_layout()
+    return fig

@@ -1,0 +1,227 @@
+"""Lesson 03 (The north-star metric): candidate metrics against revenue, funnels, tactic test.
+
+Plain functions (testable without a browser):
+
+* :func:`candidates`, :func:`business_frame`, :func:`correlations`, :func:`zscore`:
+  which weekly metric of ``metrics_weekly`` (D9) tracks revenue, same week and lagged.
+* :func:`tactic_feedback`: the "no path to the NSM" test for a proposed tactic.
+* :func:`aarrr_funnel` (ToC, ``toc_funnel``) and :func:`tob_stage_funnel` (ToB, ``deals``).
+
+Widget: :func:`north_star_picker`.
+"""
+from __future__ import annotations
+
+import html
+
+import pandas as pd
+
+BUSINESSES = {
+    "food_delivery_tool": "Food-delivery tool (like Ele.me 饿了么)",
+    "ride_hailing_b": "Ride-hailing, B side (like Didi 滴滴打车)",
+    "marketing_saas": "Marketing SaaS (营销类SAAS)",
+}
+
+# the north-star metric seed 002 names for each example business
+SOURCE_NSM = {
+    "food_delivery_tool": "orders_placed",
+    "ride_hailing_b": "driver_accepted_orders",
+    "marketing_saas": "active_merchants",
+}
+
+CANDIDATE_COLUMNS = (
+    "orders_placed", "driver_accepted_orders", "active_merchants",
+    "app_downloads", "page_views", "community_group_messages", "registered_drivers", "trial_signups",
+)
+
+TARGETS = ("revenue_cny", "renewals")
+NO_PATH_THRESHOLD = 0.3
+LAG_WEEKS = 4
+
+AARRR_STAGES = ("Acquisition", "Activation", "Retention", "Revenue", "Refer")
+TOB_STAGES = ("lead", "qualified", "solution", "demo", "negotiation", "won")
+
+
+def business_frame(metrics: pd.DataFrame, business: str) -> pd.DataFrame:
+    """The rows of one business, in week order, with a fresh 0..n-1 index."""
+    if business not in set(metrics["business"]):
+        raise KeyError(f"unknown business {business!r}")
+    return metrics[metrics["business"] == business].sort_values("week").reset_index(drop=True)
+
+
+def candidates(metrics: pd.DataFrame, business: str) -> list[str]:
+    """Candidate metric columns that have data for this business (in table order)."""
+    df = business_frame(metrics, business)
+    return [c for c in CANDIDATE_COLUMNS if c in df.columns and df[c].notna().any()]
+
+
+def correlations(metrics: pd.DataFrame, business: str, target: str = "revenue_cny",
+                 lag: int = LAG_WEEKS) -> pd.DataFrame:
+    """Pearson r of each candidate with ``target``: same week and with the candidate ``lag`` weeks earlier.
+
+    Columns ``r_same`` and ``r_lag``; sorted by ``r_same``, largest first.
+    """
+    df = business_frame(metrics, business)
+    rows = {}
+    for c in candidates(metrics, business):
+        rows[c] = {
+            "r_same": df[c].corr(df[target]),
+            "r_lag": df[c].shift(lag).corr(df[target]),
+        }
+    out = pd.DataFrame.from_dict(rows, orient="index")
+    out.index.name = "candidate"
+    return out.sort_values("r_same", ascending=False)
+
+
+def zscore(series: pd.Series) -> pd.Series:
+    """(x - mean) / standard deviation, so series with different units share one axis."""
+    return (series - series.mean()) / series.std()
+
+
+def best_candidate(metrics: pd.DataFrame, business: str, target: str = "revenue_cny") -> str:
+    """The candidate with the highest same-week correlation with ``target``."""
+    return str(correlations(metrics, business, target).index[0])
+
+
+def tactic_feedback(metrics: pd.DataFrame, business: str, metric: str, tactic: str = "",
+                    threshold: float = NO_PATH_THRESHOLD) -> tuple[bool, str]:
+    """Judge a tactic by the metric it moves: (has_path, message).
+
+    A tactic "has a path to the NSM" here only if the metric it moves correlates with
+    revenue at |r| >= ``threshold`` (same week or 4 weeks lagged, whichever is larger).
+    """
+    if metric not in candidates(metrics, business):
+        return False, f"{metric!r} is not measured for this business."
+    r = correlations(metrics, business).loc[metric]
+    strongest = max(abs(r["r_same"]), abs(r["r_lag"]))
+    what = f"'{tactic.strip()}'" if tactic.strip() else "This tactic"
+    nsm = SOURCE_NSM[business]
+    if strongest < threshold:
+        return False, (f"Warning: no path to the NSM. {what} moves {metric}, whose correlation with revenue "
+                       f"is r = {r['r_same']:.2f} (4-week lag: {r['r_lag']:.2f}), below |r| = {threshold}. "
+                       f"Ask how it would ever change {nsm}, or drop it.")
+    extra = "" if metric == nsm else f" Now spell out how it feeds the north star, {nsm}."
+    return True, (f"{what} moves {metric}, which tracks revenue (r = {r['r_same']:.2f}, "
+                  f"4-week lag: {r['r_lag']:.2f}). There is a measurable path.{extra}")
+
+
+# --- funnels ---------------------------------------------------------------------------
+
+def aarrr_funnel(funnel: pd.DataFrame, month: str) -> pd.Series:
+    """Users at each AARRR stage in one month ("2024-03") of ``toc_funnel``.
+
+    Acquisition = acquisitions, Activation = activations, Retention = d7_retained,
+    Revenue = paying_users, Refer = referrals (monthly sums of the daily rows).
+    """
+    dates = pd.to_datetime(funnel["date"])
+    m = funnel[dates.dt.strftime("%Y-%m") == month]
+    if m.empty:
+        raise KeyError(f"no toc_funnel rows for {month}")
+    cols = ["acquisitions", "activations", "d7_retained", "paying_users", "referrals"]
+    return pd.Series([int(m[c].sum()) for c in cols], index=list(AARRR_STAGES), name=month)
+
+
+def tob_stage_funnel(deals: pd.DataFrame) -> pd.Series:
+    """Deals that reached at least each stage, lead → won, from ``deals``.
+
+    A deal counts at every stage up to the furthest one it reached. Open deals reached
+    their current ``stage``; won deals reached every stage; lost deals reached the stage
+    in ``lost_at_stage`` when the table has it, else only ``lead``.
+    """
+    order = {s: i for i, s in enumerate(TOB_STAGES)}
+    stage = deals["stage"].astype(str)
+    furthest = stage.map(order)
+    lost = stage == "lost"
+    if "lost_at_stage" in deals.columns:
+        furthest = furthest.where(~lost, deals["lost_at_stage"].astype(str).map(order))
+    else:
+        furthest = furthest.where(~lost, 0)
+    furthest = furthest.fillna(0).astype(int)
+    counts = [int((furthest >= i).sum()) for i in range(len(TOB_STAGES))]
+    return pd.Series(counts, index=list(TOB_STAGES), name="deals")
+
+
+# --- widget ----------------------------------------------------------------------------
+
+def _metric_figure(metrics: pd.DataFrame, business: str, metric: str):
+    import matplotlib.pyplot as plt
+
+    df = business_frame(metrics, business)
+    x = range(1, len(df) + 1)
+    fig, ax = plt.subplots(figsize=(7, 3.4))
+    ax.plot(x, zscore(df["revenue_cny"]), color="black", linewidth=2, label="revenue_cny")
+    ax.plot(x, zscore(df[metric]), color="tab:orange", label=metric)
+    ax.set_title(f"{metric} vs revenue, {business} (z-scores)")
+    ax.set_xlabel("Week of 2024")
+    ax.set_ylabel("z-score (standard deviations)")
+    ax.legend(loc="upper left")
+    fig.tight_layout()
+    return fig
+
+
+def north_star_picker(metrics: pd.DataFrame | None = None):
+    """Dropdowns for business and candidate metric (chart + r), and a tactic checker."""
+    import ipywidgets as widgets
+    import matplotlib.pyplot as plt
+    from IPython.display import display
+
+    if metrics is None:
+        from tobops.datasets import load
+        metrics = load("metrics_weekly")
+
+    business_dd = widgets.Dropdown(options=[(v, k) for k, v in BUSINESSES.items()],
+                                   value="food_delivery_tool", description="Business:",
+                                   layout={"width": "420px"}, style={"description_width": "initial"})
+    metric_dd = widgets.Dropdown(description="Candidate:", style={"description_width": "initial"})
+    readout = widgets.HTML()
+    plot = widgets.Output()
+
+    tactic_box = widgets.Textarea(placeholder="Describe a tactic, e.g. 'weekly webinar for new merchants'",
+                                  description="Tactic:", layout={"width": "420px", "height": "60px"})
+    moves_dd = widgets.Dropdown(description="Which metric does it move?", style={"description_width": "initial"})
+    check_btn = widgets.Button(description="Check tactic", button_style="primary")
+    verdict = widgets.HTML()
+
+    def set_options(_=None):
+        opts = candidates(metrics, business_dd.value)
+        metric_dd.options = opts
+        metric_dd.value = opts[0]
+        moves_dd.options = opts
+        moves_dd.value = opts[0]
+        verdict.value = ""
+
+    def redraw(_=None):
+        if metric_dd.value is None:
+            return
+        r = correlations(metrics, business_dd.value).loc[metric_dd.value]
+        star = " (the NSM seed 002 names)" if metric_dd.value == SOURCE_NSM[business_dd.value] else ""
+        readout.value = (f"<b>{html.escape(metric_dd.value)}</b>{star}: r with revenue = <b>{r['r_same']:.2f}</b>; "
+                         f"with the metric {LAG_WEEKS} weeks earlier = <b>{r['r_lag']:.2f}</b>")
+        with plot:
+            plot.clear_output(wait=True)
+            fig = _metric_figure(metrics, business_dd.value, metric_dd.value)
+            display(fig)
+            plt.close(fig)
+
+    def check(_=None):
+        ok, msg = tactic_feedback(metrics, business_dd.value, moves_dd.value, tactic_box.value)
+        colour = "#1a7f37" if ok else "#b35900"
+        verdict.value = f'<div style="color:{colour}">{"✔" if ok else "⚠"} {html.escape(msg)}</div>'
+
+    def on_business(_):
+        set_options()
+        redraw()
+
+    business_dd.observe(on_business, names="value")
+    metric_dd.observe(redraw, names="value")
+    check_btn.on_click(check)
+    set_options()
+    redraw()
+
+    top = widgets.VBox([widgets.HTML("<b>North-star picker</b>"), business_dd, metric_dd, readout, plot])
+    bottom = widgets.VBox([widgets.HTML("<b>Tactic test: does it have a path to the NSM?</b>"),
+                           tactic_box, moves_dd, check_btn, verdict])
+    box = widgets.VBox([top, bottom])
+    box.business_dropdown, box.metric_dropdown, box.moves_dropdown = business_dd, metric_dd, moves_dd
+    box.tactic_box, box.check_button, box.readout, box.verdict = tactic_box, check_btn, readout, verdict
+    box.check = check
+    return box

@@ -1,0 +1,280 @@
+"""Lesson 07 (The market-operations arm): post-mortem, content report and go/no-go helpers.
+
+Plain functions (testable without a browser):
+
+* :data:`CONTENT_TYPES`: the seven content types of seed 003 (ids as in D6).
+* :func:`event_postmortem`: one post-mortem (复盘) row per event from D4 + D5.
+* :func:`cxo_band`, :func:`rates_by_band`, :func:`forecast`, :func:`go_no_go`,
+  :func:`checklist`: the go / no-go and checklist generator.
+* :func:`monthly_content_report`: the monthly content-operations report from D6.
+* :data:`PARTNERSHIP_SCENARIOS`, :func:`check_partnership`: the partnership matcher.
+
+Widgets: :func:`go_no_go_widget` and :func:`partnership_matcher`.
+"""
+from __future__ import annotations
+
+import html
+
+import pandas as pd
+
+CONTENT_TYPES: dict[str, str] = {
+    "event_report": "Event reports (活动报道)",
+    "tech_product_sharing": "Tech/product sharing (技术产品分享)",
+    "people_profile": "People profiles (人物宣传)",
+    "story_sharing": "Story sharing (故事分享)",
+    "event_marketing": "Event marketing (事件营销)",
+    "industry_summary": "Industry summaries (行业总结)",
+    "ops_data_report": "Systematised operations data (运营数据体系化)",
+}
+
+
+# --------------------------------------------------------------------------------------
+# Conference post-mortem (D4 events + D5 leads)
+# --------------------------------------------------------------------------------------
+def event_postmortem(events: pd.DataFrame, leads: pd.DataFrame) -> pd.DataFrame:
+    """One row per event: cost, leads, clients reached, A/B/C mix, follow-ups, won,
+    close rate, cost per lead, cost per won deal and revenue / cost.
+
+    ``clients_reached`` counts the leads that were followed up at least once (a lead is a
+    client contact; following up is what turns a badge scan into a reached client).
+    """
+    ev = leads[leads["event_id"].notna()]
+    per = ev.groupby("event_id").agg(
+        leads=("lead_id", "size"),
+        clients_reached=("followed_up", "sum"),
+        followups=("followup_count", "sum"),
+        won=("won", "sum"),
+        revenue_cny=("won_amount_cny", "sum"),
+    )
+    levels = pd.crosstab(ev["event_id"], ev["lead_level"]).reindex(columns=["A", "B", "C"], fill_value=0)
+    levels.columns = [f"level_{c}" for c in levels.columns]
+    cols = ["event_id", "mode", "event_format", "attendee_count", "share_cxo", "cost_cny"]
+    out = events[cols].set_index("event_id").join(per).join(levels)
+    fill = ["leads", "clients_reached", "followups", "won", "revenue_cny", "level_A", "level_B", "level_C"]
+    out[fill] = out[fill].fillna(0).astype(int)
+    out["close_rate"] = (out["won"] / out["leads"].where(out["leads"] > 0)).round(3)
+    out["cost_per_lead_cny"] = (out["cost_cny"] / out["leads"].where(out["leads"] > 0)).round(0)
+    out["cost_per_won_cny"] = (out["cost_cny"] / out["won"].where(out["won"] > 0)).round(0)
+    out["revenue_per_cost"] = (out["revenue_cny"] / out["cost_cny"]).round(2)
+    return out
+
+
+BANDS = ("low CxO (<20%)", "mid CxO (20-50%)", "high CxO (>=50%)")
+
+
+def cxo_band(share: float) -> str:
+    """Band of an event by its share of CTO/CEO attendees."""
+    if share >= 0.5:
+        return BANDS[2]
+    if share >= 0.2:
+        return BANDS[1]
+    return BANDS[0]
+
+
+def rates_by_band(events: pd.DataFrame, leads: pd.DataFrame) -> pd.DataFrame:
+    """Historical rates per CxO band: leads per attendee, close rate, cost per won deal."""
+    pm = event_postmortem(events, leads)
+    pm["band"] = pm["share_cxo"].map(cxo_band)
+    g = pm.groupby("band").agg(events=("cost_cny", "size"), attendees=("attendee_count", "sum"),
+                               leads=("leads", "sum"), won=("won", "sum"), cost_cny=("cost_cny", "sum"))
+    g["leads_per_attendee"] = g["leads"] / g["attendees"]
+    g["close_rate"] = g["won"] / g["leads"]
+    g["cost_per_won_cny"] = g["cost_cny"] / g["won"].where(g["won"] > 0)
+    return g.reindex([b for b in BANDS if b in g.index])
+
+
+def forecast(attendees: int, share_cxo: float, cost_cny: float, rates: pd.DataFrame) -> dict:
+    """Expected leads, won deals and cost per won deal for a planned event."""
+    band = cxo_band(share_cxo)
+    r = rates.loc[band]
+    leads = attendees * float(r["leads_per_attendee"])
+    won = leads * float(r["close_rate"])
+    return {
+        "band": band,
+        "expected_leads": round(leads, 1),
+        "expected_won": round(won, 2),
+        "cost_per_won_cny": round(cost_cny / won) if won > 0 else float("inf"),
+        "historical_cost_per_won_cny": round(float(r["cost_per_won_cny"])),
+    }
+
+
+def go_no_go(share_cxo: float, fc: dict) -> tuple[str, str]:
+    """Verdict and reason. Audience fit first (seed 003), then cost per won deal
+    against the band's history [course synthesis]."""
+    if share_cxo < 0.2:
+        return "NO-GO", ("The audience is mostly not your decision-makers: don't go, however big "
+                         "the event is.")
+    if fc["cost_per_won_cny"] > 2 * fc["historical_cost_per_won_cny"]:
+        return "RETHINK", ("The audience fits, but the cost per won deal is more than twice the "
+                           "history of similar events: cut the cost or raise the CxO share.")
+    return "GO", ("The decision-makers are in the room: worth a big effort, however small the "
+                  "event is.")
+
+
+ATTEND_CHECKLIST: tuple[str, ...] = (
+    "1. Research the conference (会议调研): industry background; are attendees potential clients, "
+    "and of what quality?",
+    "2. Prepare (会议准备): site visit (踩点), who attends for us, booth set-up (布展); if we speak: "
+    "speaker's slot and slide check; run the event checklist through completely.",
+    "3. Post-mortem (会后复盘): cost and return, clients reached, client-level mix, follow-ups, "
+    "close rate; what fell short and how to improve.",
+)
+HOST_CHECKLIST: tuple[str, ...] = (
+    "1. Set the theme (确定主题): it fixes the audience and the execution.",
+    "2. Invite people (邀请人员): sync the attendee list EVERY DAY (too many or too few makes the "
+    "meeting uncontrollable and input and output out of proportion).",
+    "3. Break down the tasks (分解任务): split the theme into sessions and name owners: who runs "
+    "the whole meeting; who does the warm-up (预热); who sets up the venue; who writes the "
+    "articles; who receives guests; ...",
+    "4. Prepare (会议准备): site visit, who attends, set-up, speaker slots and slides, checklist.",
+    "5. Post-mortem (会后复盘): cost and return, clients reached, client-level mix, follow-ups, "
+    "close rate; shortcomings and improvements.",
+)
+
+
+def checklist(mode: str) -> tuple[str, ...]:
+    """The 3 attending items or the full 5-item hosting checklist."""
+    if mode == "attend":
+        return ATTEND_CHECKLIST
+    if mode == "host":
+        return HOST_CHECKLIST
+    raise ValueError("mode must be 'attend' or 'host'")
+
+
+def go_no_go_widget(events: pd.DataFrame, leads: pd.DataFrame):
+    """Sliders for attendees, CxO share and cost, an attend/host toggle; verdict + checklist."""
+    import ipywidgets as w
+
+    rates = rates_by_band(events, leads)
+    attendees = w.IntSlider(value=300, min=15, max=5000, step=5, description="Attendees",
+                            continuous_update=False)
+    share = w.FloatSlider(value=0.3, min=0.0, max=0.9, step=0.05, description="CxO share",
+                          continuous_update=False, readout_format=".0%")
+    cost = w.IntSlider(value=80_000, min=5_000, max=600_000, step=5_000, description="Cost (CNY)",
+                       continuous_update=False)
+    mode = w.ToggleButtons(options=[("Attend (参会)", "attend"), ("Host (办会)", "host")], value="attend")
+    out = w.HTML()
+
+    def render(*_):
+        fc = forecast(attendees.value, share.value, cost.value, rates)
+        verdict, why = go_no_go(share.value, fc)
+        colour = {"GO": "#1a7f37", "RETHINK": "#b35900", "NO-GO": "#b00020"}[verdict]
+        items = "".join(f"<li>{html.escape(i)}</li>" for i in checklist(mode.value))
+        out.value = (
+            f"<b>{html.escape(fc['band'])}</b>: expected leads {fc['expected_leads']}, "
+            f"expected won deals {fc['expected_won']}, cost per won deal "
+            f"{fc['cost_per_won_cny']:,} CNY (history for this band: "
+            f"{fc['historical_cost_per_won_cny']:,} CNY)<br>"
+            f'<b style="color:{colour}">{verdict}</b>: {html.escape(why)}'
+            f"<br><b>Checklist ({'hosting, 5 items' if mode.value == 'host' else 'attending, 3 items'}):</b>"
+            f"<ol style='list-style:none'>{items}</ol>")
+
+    for wdg in (attendees, share, cost, mode):
+        wdg.observe(render, names="value")
+    render()
+    ui = w.VBox([attendees, share, cost, mode, out])
+    ui._tobops = {"attendees": attendees, "share": share, "cost": cost, "mode": mode, "out": out}
+    return ui
+
+
+# --------------------------------------------------------------------------------------
+# Monthly content-operations report (D6)
+# --------------------------------------------------------------------------------------
+def monthly_content_report(content: pd.DataFrame, month: str) -> pd.DataFrame:
+    """One row per content type for ``month`` ("YYYY-MM"): pieces, PV, UV, media reposts,
+    exposure, the month's Baidu Index, and a 'shortcomings' column naming the pieces that
+    fall in the bottom quartile of UV for the month."""
+    c = content.assign(month=pd.to_datetime(content["publish_date"]).dt.strftime("%Y-%m"))
+    m = c[c["month"] == month]
+    if m.empty:
+        raise ValueError(f"no content published in {month}")
+    cut = m["uv"].quantile(0.25)
+    weak = m[m["uv"] <= cut]
+    rep = m.groupby("content_type").agg(
+        pieces=("content_id", "size"), pv=("pv", "sum"), uv=("uv", "sum"),
+        media_reposts=("media_reposts", "sum"), exposure=("exposure", "sum"),
+    )
+    rep["baidu_index"] = int(m["baidu_index"].iloc[0]) if m["baidu_index"].nunique() == 1 else int(round(m["baidu_index"].mean()))
+    short = weak.groupby("content_type")["content_id"].apply(lambda s: ", ".join(sorted(s)))
+    rep["shortcomings"] = short.reindex(rep.index).fillna("")
+    rep["shortcomings"] = [f"low UV: {s}" if s else "" for s in rep["shortcomings"]]
+    order = [t for t in CONTENT_TYPES if t in rep.index]
+    return rep.reindex(order)
+
+
+# --------------------------------------------------------------------------------------
+# Partnership matcher
+# --------------------------------------------------------------------------------------
+PARTNERSHIP_TYPES: tuple[str, ...] = (
+    "Build an ecosystem (建立生态)",
+    "Project cooperation (项目合作)",
+    "Attach to a third-party platform (挂靠第三方平台)",
+)
+
+PARTNERSHIP_SCENARIOS: tuple[dict, ...] = (
+    {"text": "A cloud giant packages its face-recognition capability as an SDK; the main app makers "
+             "in retail and finance build it into their apps.",
+     "answer": 0,
+     "why": "Turning capability into an SDK/API that major players adopt is building an ecosystem; "
+            "it needs giant-scale resources and others willing to play with you."},
+    {"text": "You list your security-detection API on a big cloud platform's marketplace so that some "
+             "of the platform's users become your users.",
+     "answer": 2,
+     "why": "Hanging your product on a large platform for its traffic is attaching to a third-party "
+            "platform (seed 003's own example)."},
+    {"text": "You and a connected-car maker each put in engineers and budget to run a joint security "
+             "operations centre for a year; they get protection, you get a flagship case.",
+     "answer": 1,
+     "why": "Both sides contribute resources, operate jointly and each takes what it needs: project "
+            "cooperation, the most common type."},
+    {"text": "A game studio and your company co-host an anti-cheating campaign: they supply players "
+             "and data, you supply detection, and both publish the results.",
+     "answer": 1,
+     "why": "A joint project with resources from both sides is project cooperation."},
+    {"text": "The leading payment company of its vertical opens its risk-control capability as an "
+             "API; within two years most large online shops call it, and rivals must stay compatible.",
+     "answer": 0,
+     "why": "An ace of a vertical field turned its capability into an API that the main players use, "
+            "so everyone is more or less influenced by it: building an ecosystem."},
+)
+
+
+def check_partnership(scenario: int, choice: int | None) -> tuple[bool, str]:
+    """Feedback for a 0-based partnership-type choice on a scenario."""
+    if choice is None:
+        return False, "Pick a partnership type first."
+    s = PARTNERSHIP_SCENARIOS[scenario]
+    if choice == s["answer"]:
+        return True, "Right. " + s["why"]
+    return False, (f"Not quite: this is not '{PARTNERSHIP_TYPES[choice]}'. Ask who brings the "
+                   "resources and who gets the traffic or users.")
+
+
+def partnership_matcher():
+    """Dropdown of scenarios; the learner picks one of the 3 types and gets feedback."""
+    import ipywidgets as w
+
+    scen = w.Dropdown(options=[(f"Scenario {i + 1}", i) for i in range(len(PARTNERSHIP_SCENARIOS))],
+                      value=0, description="Scenario")
+    text = w.HTML()
+    pick = w.RadioButtons(options=list(PARTNERSHIP_TYPES), value=None, layout={"width": "max-content"})
+    button = w.Button(description="Check", button_style="primary")
+    out = w.HTML()
+
+    def show(*_):
+        text.value = f"<p>{html.escape(PARTNERSHIP_SCENARIOS[scen.value]['text'])}</p>"
+        pick.value = None
+        out.value = ""
+
+    def on_check(_):
+        choice = None if pick.value is None else PARTNERSHIP_TYPES.index(pick.value)
+        ok, msg = check_partnership(scen.value, choice)
+        colour = "#1a7f37" if ok else "#b35900"
+        out.value = f'<div style="color:{colour}">{"✔" if ok else "✘"} {html.escape(msg)}</div>'
+
+    scen.observe(show, names="value")
+    button.on_click(on_check)
+    show()
+    ui = w.VBox([scen, text, pick, button, out])
+    ui._tobops = {"scenario": scen, "pick": pick, "button": button, "out": out}
+    return ui
