@@ -102,24 +102,23 @@ def test_stock_nbgrader_grades_the_assessment_as_intended(assessment, tmp_path):
     _submit(course, "solution", assessment, source)
     _submit(course, "blank", assessment, release)
     choice = [i for i in items if i.kind == "choice"]
+    numeric = [i for i in items if i.kind == "numeric"]
+    off = {}  # numeric answers 2x the tolerance away from the key, submitted with wrong0
+    for i in numeric:
+        test = next(c.source for c in source.cells if c.metadata.get("nbgrader", {}).get("grade_id") == i.grade_id)
+        expected = float(re.search(r"- \((-?[0-9.e+-]+)\)\)", test).group(1))
+        off[f"{i.item}_answer"] = f"{i.answer_var} = {expected + 2 * i.tolerance!r}"
     n_wrong = max(len(i.options) - 1 for i in choice)
     for k in range(n_wrong):
-        answers = {}
+        answers = dict(off) if k == 0 else {}
         for i in choice:
             letter = re.search(r'"([A-Z])"', key[i.item]["right"]).group(1)
             wrong = [x for x in i.options if x != letter]
             answers[f"{i.item}_answer"] = f'{i.answer_var} = "{wrong[min(k, len(wrong) - 1)]}"'
         _submit(course, f"wrong{k}", assessment, fill(release, answers))
-    numeric = [i for i in items if i.kind == "numeric"]
-    off = {}
-    for i in numeric:
-        expected = float(re.search(r"- \((-?[0-9.e+-]+)\)\)", next(
-            c.source for c in source.cells if c.metadata.get("nbgrader", {}).get("grade_id") == i.grade_id)).group(1))
-        off[f"{i.item}_answer"] = f"{i.answer_var} = {expected + 2 * i.tolerance!r}"
-    _submit(course, "offtol", assessment, fill(release, off))
 
     with course.gradebook() as gb:  # the roster
-        for s in ["solution", "blank", "offtol"] + [f"wrong{k}" for k in range(n_wrong)]:
+        for s in ["solution", "blank"] + [f"wrong{k}" for k in range(n_wrong)]:
             gb.update_or_create_student(s)
     auto = run(["nbgrader", "autograde", assessment], cwd=course.home,
                env={"TOBOPS_CELL_TIMEOUT": "60"})
@@ -136,7 +135,7 @@ def test_stock_nbgrader_grades_the_assessment_as_intended(assessment, tmp_path):
         wrong = _scores(course, f"wrong{k}", assessment)
         for i in choice:
             assert wrong[i.grade_id] == 0, f"wrong option scores on {i.item}"
-    offtol = _scores(course, "offtol", assessment)
+    offtol = _scores(course, "wrong0", assessment)
     for i in numeric:
         assert offtol[i.grade_id] == 0, f"{i.item}: an answer 2x the tolerance away still scores"
 

@@ -87,22 +87,30 @@ def test_renewal_by_ticket_quartile_matches_direct(saas):
     assert table["due"].sum() == len(due)
 
 
-def test_tickets_per_account_matches_direct(tickets, deals):
-    table = l04.tickets_per_account(tickets, deals)
-    won = deals[deals["stage"] == "won"]
-    models = won.groupby("account_id")["deal_model"].agg(
-        lambda s: "saas_subscription" if (s == "saas_subscription").sum() >= (s == "project_one_off").sum()
-        else "project_one_off")
-    counts = tickets.groupby("account_id").size().reindex(models.index, fill_value=0)
-    for model in table.index:
-        ids = models.index[models == model]
-        assert table.loc[model, "accounts"] == len(ids)
-        assert table.loc[model, "total_tickets"] == counts[ids].sum()
-        assert table.loc[model, "tickets_per_account"] == pytest.approx(counts[ids].mean())
+def test_account_model_is_one_model_per_account(deals):
+    model = l04.account_model(deals)
+    assert model.index.nunique() == deals["account_id"].nunique()
+    direct = deals.drop_duplicates("account_id").set_index("account_id")["deal_model"]
+    assert (model.reindex(direct.index) == direct).all()
 
 
-def test_saas_carries_the_heavier_service_load(tickets, deals):
-    table = l04.tickets_per_account(tickets, deals)
+def test_tickets_per_account_matches_direct(tickets, deals, saas):
+    table = l04.tickets_per_account(tickets, deals, saas)
+    clients = sorted(set(deals.loc[deals["stage"] == "won", "account_id"]) | set(saas["account_id"])
+                     | set(tickets["account_id"]))
+    model = deals.drop_duplicates("account_id").set_index("account_id")["deal_model"].reindex(clients)
+    counts = tickets.groupby("account_id").size().reindex(clients, fill_value=0)
+    assert table["accounts"].sum() == len(clients)
+    assert table["total_tickets"].sum() == len(tickets)
+    for m in table.index:
+        ids = model.index[model == m]
+        assert table.loc[m, "accounts"] == len(ids)
+        assert table.loc[m, "total_tickets"] == counts[ids].sum()
+        assert table.loc[m, "tickets_per_account"] == pytest.approx(counts[ids].mean())
+
+
+def test_saas_carries_the_heavier_service_load(tickets, deals, saas):
+    table = l04.tickets_per_account(tickets, deals, saas)
     assert table.loc["saas_subscription", "tickets_per_account"] > table.loc["project_one_off", "tickets_per_account"]
 
 
@@ -163,6 +171,14 @@ def test_break_even_month():
     assert l04.break_even_month(l04.cash_curves(200_000, 1.0, 12, 100_000)) == 1
     with pytest.raises(ValueError):
         l04.cash_curves(1000, 1.5, 12, 1000)
+
+
+def test_break_even_ignores_a_temporary_lead():
+    # SaaS passes the quote in month 10, the one-off after-sales fee puts it back ahead in month 13
+    c = l04.cash_curves(10_000, 1.0, 36, 100_000, after_sales_per_year=50_000)
+    assert c.loc[10, "saas_cum_cny"] >= c.loc[10, "one_off_cum_cny"]
+    assert c.loc[13, "saas_cum_cny"] < c.loc[13, "one_off_cum_cny"]
+    assert l04.break_even_month(c) == 15
 
 
 def test_plot_cash_draws_two_series():

@@ -10,9 +10,9 @@ section to revisit.
 from __future__ import annotations
 
 from nbconvert.preprocessors import Preprocessor
+from traitlets import Bool
 
 BEGIN, END = "BEGIN HIDDEN TESTS", "END HIDDEN TESTS"
-NOTE = "# (hidden tests run here when your work is graded)"
 
 
 def strip_hidden(source: str) -> tuple[str, bool]:
@@ -24,8 +24,6 @@ def strip_hidden(source: str) -> tuple[str, bool]:
             hiding = False
         elif not hiding:
             kept.append(line)
-    if removed:
-        kept.append(NOTE)
     return "\n".join(kept), removed
 
 
@@ -35,6 +33,8 @@ def _is_test_cell(cell) -> bool:
 
 
 class HideAnswerKeys(Preprocessor):
+    enabled = Bool(True).tag(config=True)  # nbconvert preprocessors are off unless enabled
+
     def preprocess_cell(self, cell, resources, index):
         if not _is_test_cell(cell):
             return cell, resources

@@ -8,12 +8,13 @@ Plain functions (testable without a browser)::
     renewal_rates(saas, by)                     # renewal rate (renewed / due) per group
     ticket_quartiles(saas)                      # each account's mean tickets per month -> quartile Q1..Q4
     renewal_by_ticket_quartile(saas)            # renewal rate per ticket quartile
-    account_model(deals)                        # account_id -> deal_model (from won deals)
-    tickets_per_account(tickets, deals)         # tickets per account by deal model
+    account_model(deals)                        # account_id -> deal_model
+    client_accounts(deals, saas, tickets)       # accounts that are clients
+    tickets_per_account(tickets, deals, saas)   # tickets per client account by deal model
     classify(product, department)               # save / make / both, with reasons
     facts_status(answers)                       # how many of the four client facts are filled in
     cash_curves(monthly_price, renewal_prob, months, one_off_quote, after_sales_per_year=0)
-    break_even_month(curves)                    # first month SaaS cash >= one-off cash (or None)
+    break_even_month(curves)                    # month from which SaaS cash stays >= one-off (or None)
 
 Widget builders (return an ipywidgets widget)::
 
@@ -82,9 +83,9 @@ def renewal_by_ticket_quartile(saas: pd.DataFrame) -> pd.DataFrame:
 
 
 def account_model(deals: pd.DataFrame) -> pd.Series:
-    """account_id -> deal_model of the account's won deals (the most frequent one, ties to SaaS)."""
-    won = deals[deals["stage"].eq("won")]
-    counts = won.groupby(["account_id", "deal_model"]).size().unstack(fill_value=0)
+    """account_id -> deal_model.  An account buys under one model in the course data; should an
+    account have deals under both, the model of most of its deals wins (ties go to SaaS)."""
+    counts = deals.groupby(["account_id", "deal_model"]).size().unstack(fill_value=0)
     for m in MODELS:
         if m not in counts:
             counts[m] = 0
@@ -94,12 +95,22 @@ def account_model(deals: pd.DataFrame) -> pd.Series:
     )
 
 
-def tickets_per_account(tickets: pd.DataFrame, deals: pd.DataFrame) -> pd.DataFrame:
-    """Support tickets per client account, by the account's deal model (accounts with won deals only)."""
-    model = account_model(deals)
-    counts = tickets.groupby("account_id").size()
-    accounts = pd.DataFrame({"deal_model": model})
-    accounts["tickets"] = counts.reindex(accounts.index, fill_value=0).astype(int)
+def client_accounts(deals: pd.DataFrame, saas: pd.DataFrame | None = None,
+                    tickets: pd.DataFrame | None = None) -> pd.Index:
+    """Accounts that are clients: a won deal in D1, a row in the SaaS panel D3, or a support ticket."""
+    ids = set(deals.loc[deals["stage"].eq("won"), "account_id"])
+    if saas is not None:
+        ids |= set(saas["account_id"])
+    if tickets is not None:
+        ids |= set(tickets["account_id"])
+    return pd.Index(sorted(ids), name="account_id")
+
+
+def tickets_per_account(tickets: pd.DataFrame, deals: pd.DataFrame, saas: pd.DataFrame | None = None) -> pd.DataFrame:
+    """Support tickets per client account (zero-ticket clients included), by the account's deal model."""
+    clients = client_accounts(deals, saas, tickets)
+    accounts = pd.DataFrame({"deal_model": account_model(deals).reindex(clients)}, index=clients)
+    accounts["tickets"] = tickets.groupby("account_id").size().reindex(clients, fill_value=0).astype(int)
     table = accounts.groupby("deal_model")["tickets"].agg(
         accounts="size", total_tickets="sum", tickets_per_account="mean", median_tickets="median")
     return table.reindex([m for m in MODELS if m in table.index])
@@ -270,9 +281,14 @@ def cash_curves(monthly_price: float, renewal_prob: float, months: int, one_off_
 
 
 def break_even_month(curves: pd.DataFrame) -> int | None:
-    """First month in which cumulative SaaS cash reaches the one-off cash; None if it never does."""
-    hit = curves.index[curves["saas_cum_cny"] >= curves["one_off_cum_cny"]]
-    return int(hit[0]) if len(hit) else None
+    """The month from which cumulative SaaS cash stays at or above the one-off cash for the rest
+    of the horizon; None if SaaS is behind at the end.  (With yearly after-sales fees the one-off
+    curve can jump back ahead, so the first crossing alone is not enough.)"""
+    ahead = (curves["saas_cum_cny"] >= curves["one_off_cum_cny"]).to_numpy()
+    if not ahead[-1]:
+        return None
+    behind = np.flatnonzero(~ahead)
+    return int(curves.index[behind[-1] + 1]) if len(behind) else int(curves.index[0])
 
 
 def plot_cash(curves: pd.DataFrame, ax=None):

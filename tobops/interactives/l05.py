@@ -60,9 +60,10 @@ def claim_stats(cases: pd.DataFrame, industry: str | None = None, metric: str | 
                 verified_only: bool = False) -> dict:
     """Figures behind a claim for one industry and metric.
 
-    ``before``/``after`` per statistic: median of befores and afters, mean of befores and afters,
-    and for ``max`` the single best case's own before and after.  ``improvement_pp`` per statistic
-    is the median / mean / max of the per-case improvements.
+    ``improvement_pp`` per statistic is the median / mean / max of the per-case improvements.
+    ``before`` is the median / mean of the cases' before values and ``after`` is that starting point
+    moved by the gain (so the sentence's "from X% to Y%" agrees with its gain); for ``max`` both are
+    the single best case's own values.
     """
     sel = _select(cases, industry, metric, verified_only)
     n = len(sel)
@@ -77,10 +78,12 @@ def claim_stats(cases: pd.DataFrame, industry: str | None = None, metric: str | 
             result[s] = {"before": float("nan"), "after": float("nan"), "improvement_pp": float("nan")}
         return result
     best = sel.loc[sel["improvement_pp"].idxmax()]
-    result["median"] = {"before": float(sel["before_value"].median()), "after": float(sel["after_value"].median()),
-                        "improvement_pp": float(sel["improvement_pp"].median())}
-    result["mean"] = {"before": float(sel["before_value"].mean()), "after": float(sel["after_value"].mean()),
-                      "improvement_pp": float(sel["improvement_pp"].mean())}
+    sign = -1.0 if result["lower_is_better"] else 1.0
+    for stat in ("median", "mean"):
+        before = float(getattr(sel["before_value"], stat)())
+        gain = float(getattr(sel["improvement_pp"], stat)())
+        # typical starting point plus typical gain, so that "from X% to Y%" matches the gain quoted
+        result[stat] = {"before": before, "after": before + sign * gain, "improvement_pp": gain}
     result["max"] = {"before": float(best["before_value"]), "after": float(best["after_value"]),
                      "improvement_pp": float(best["improvement_pp"]), "case_id": str(best["case_id"])}
     return result
@@ -116,7 +119,7 @@ def claim_sentence(cases: pd.DataFrame, industry: str, metric: str, statistic: s
         label = "typical (median) client" if statistic == "median" else "average client"
         prefix = "up to " if up_to else ""
         sentence = (f"{who}; for the {label}, {metric} went from {fig['before']:.1f}% to {fig['after']:.1f}% "
-                    f"({prefix}{fig['improvement_pp']:+.1f} points).")
+                    f"({prefix}{fig['improvement_pp']:.1f} points better).")
         if up_to:
             warnings.append("'Up to' belongs with the best case, not with a typical value.")
         if statistic == "mean" and st["max"]["improvement_pp"] > 2 * max(st["median"]["improvement_pp"], 0.1):
