@@ -227,8 +227,8 @@ def test_lookup_exact(query, chinese):
 
 
 def test_lookup_partial_lists_every_match(gl):
-    text = glossary.lookup("运营")
-    expected = gl[gl["chinese"].str.contains("运营") | gl["english"].str.contains("运营")]
+    text = glossary.lookup("客户")
+    expected = gl[gl["chinese"].str.contains("客户") | gl["english"].str.contains("客户")]
     assert len(text.splitlines()) == len(expected) > 5
 
 

@@ -124,13 +124,18 @@ def written(item: str, *, lesson: str, objective: str, section: str, prompt: str
     return [md, ans]
 
 
-def assessment(assessment_id: str, *, lesson: str, title: str, minutes: int, intro: str,
+def assessment(assessment_id: str, *, lesson: str | None, title: str, minutes: int, intro: str,
                items: list[list], setup: str | None = None) -> nbformat.NotebookNode:
-    les = get_lesson(lesson)
+    """The notebook; ``lesson=None`` for an exam that follows the whole course."""
+    if lesson:
+        les = get_lesson(lesson)
+        follows = f"Lesson {les.number:02d}, *{les.title}* (`{les.notebook}`)"
+    else:
+        follows = "all lessons, 01 to 08"
     head = markdown("header", f"""
 # Assessment {assessment_id}: {title}
 
-**Follows:** Lesson {les.number:02d}, *{les.title}* (`{les.notebook}`) · **Time:** about {minutes} minutes
+**Follows:** {follows} · **Time:** about {minutes} minutes
 
 {intro.strip()}
 
@@ -147,5 +152,5 @@ Run All Cells*, then *Validate* in the Assignments tab.
     nb = new_notebook(cells=cells)
     nb.metadata["kernelspec"] = dict(KERNELSPEC)
     nb.metadata["language_info"] = {"name": "python"}
-    nb.metadata["tobops"] = {"assessment": assessment_id, "lesson": lesson, "minutes": minutes}
+    nb.metadata["tobops"] = {"assessment": assessment_id, "lesson": lesson or "all", "minutes": minutes}
     return nb

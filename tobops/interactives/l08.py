@@ -20,7 +20,8 @@ Plain functions (testable without a browser)::
     touch_effect(seed_users)                 # active % with / without each small touch
     plan_gaps(content_plan)                  # empty weeks per persona
     format_mix(content_plan)                 # text / video / comics share per persona
-    score_triage(ticket, category, route)    # points and feedback for one triage answer
+    routing_rules(tickets)                   # the usual route(s) of each category in the record
+    score_triage(ticket, category, route, rules)  # points and feedback for one triage answer
 
 Widget builders (return an ipywidgets widget)::
 
@@ -452,7 +453,7 @@ def framework_navigator(data: dict | None = None) -> widgets.Widget:
     data = load_framework_data() if data is None else data
     buttons = widgets.ToggleButtons(options=[(s["label"], s["key"]) for s in STAGES], value="word_of_mouth",
                                     style={"button_width": "150px"})
-    text = widgets.HTML()
+    text = widgets.HTML(layout={"width": "430px"})
     chart = widgets.Output(layout={"min_height": "300px"})
 
     def update(_=None):
@@ -479,21 +480,47 @@ def framework_navigator(data: dict | None = None) -> widgets.Widget:
 # Ticket triage
 # ---------------------------------------------------------------------------
 
-def score_triage(ticket, category: str | None, route: str | None) -> tuple[int, str]:
+def routing_rules(tickets: pd.DataFrame, min_share: float = 1 / 3) -> dict[str, dict[str, float]]:
+    """The team's routing practice, read from the record: for each category, the routes
+    that took at least ``min_share`` (0-1) of its tickets, with their shares (0-1), biggest first.
+
+    The record routes the same kind of ticket differently now and then (a fault that ops
+    could fix with a known workaround, say), so the triage key accepts every route the team
+    commonly uses for the category.
+    """
+    shares = pd.crosstab(tickets["category"], tickets["routed_to"], normalize="index")
+    rules = {}
+    for cat, row in shares.iterrows():
+        row = row[row >= min_share].sort_values(ascending=False)
+        if row.empty:  # pragma: no cover - only with min_share > 1/len(ROUTES) and a flat split
+            row = shares.loc[cat].nlargest(1)
+        rules[cat] = {route: float(v) for route, v in row.items()}
+    return rules
+
+
+def score_triage(ticket, category: str | None, route: str | None,
+                 rules: dict[str, dict[str, float]] | None = None) -> tuple[int, str]:
     """Points (0-2) and feedback for classifying and routing one ticket.
 
-    ``ticket`` is a row (Series or dict) with ``category`` and ``routed_to``: the key.
+    ``ticket`` is a row (Series or dict) with ``category`` and ``routed_to``. The category
+    must equal the ticket's; the route must be one of the category's usual routes in
+    ``rules`` (see :func:`routing_rules`), or, without rules, the ticket's own route.
     """
     if category not in CATEGORIES or route not in ROUTES:
         return 0, "Pick a category and a route first."
-    right_cat = category == ticket["category"]
-    right_route = route == ticket["routed_to"]
+    key_cat = ticket["category"]
+    accepted = rules.get(key_cat, {}) if rules is not None else {ticket["routed_to"]: 1.0}
+    right_cat = category == key_cat
+    right_route = route in accepted
+    usual = " or ".join(
+        ROUTE_LABELS[r] + (f" ({100 * v:.0f}% of them)" if rules is not None else "") for r, v in accepted.items())
     parts = [
-        ("Category right" if right_cat else
-         f"Category: the key says {CATEGORY_LABELS[ticket['category']]}") + ".",
-        ("Route right" if right_route else
-         f"Route: the key says {ROUTE_LABELS[ticket['routed_to']]}") + ".",
+        "Category right." if right_cat else f"Category: the record says {CATEGORY_LABELS[key_cat]}.",
+        (f"Route right: {CATEGORY_LABELS[key_cat]} tickets go to {usual}." if right_route else
+         f"Route: {CATEGORY_LABELS[key_cat]} tickets go to {usual}."),
     ]
+    if rules is not None:
+        parts.append(f"This ticket went to {ROUTE_LABELS[ticket['routed_to']]}.")
     return int(right_cat) + int(right_route), " ".join(parts)
 
 
@@ -503,6 +530,7 @@ def ticket_triage(tickets: pd.DataFrame | None = None, seed: int = 8) -> widgets
         from tobops.datasets import load
         tickets = load("tickets")
     rng = np.random.default_rng(seed)
+    rules = routing_rules(tickets)
     state = {"row": None, "checked": False, "points": 0, "possible": 0}
     ticket_box = widgets.HTML()
     category = widgets.Dropdown(options=[("(choose)", None)] + [(CATEGORY_LABELS[c], c) for c in CATEGORIES],
@@ -533,7 +561,7 @@ def ticket_triage(tickets: pd.DataFrame | None = None, seed: int = 8) -> widgets
         show_score()
 
     def on_check(_=None):
-        pts, msg = score_triage(state["row"], category.value, route.value)
+        pts, msg = score_triage(state["row"], category.value, route.value, rules)
         if category.value is None or route.value is None:
             feedback.value = f"<span style='color:#b35900'>{html.escape(msg)}</span>"
             return
@@ -553,6 +581,7 @@ def ticket_triage(tickets: pd.DataFrame | None = None, seed: int = 8) -> widgets
     ui = widgets.VBox([title, ticket_box, category, route, widgets.HBox([check, nxt, score]), feedback])
     ui.category, ui.route, ui.check, ui.next, ui.feedback, ui.score, ui.state = (
         category, route, check, nxt, feedback, score, state)
+    ui.rules = rules
     return ui
 
 
@@ -572,7 +601,7 @@ def seed_role_diagram(counts: dict | None = None):
                                                              "lend it trust (endorsement)"),
         "content_creator": (3.9, 3.3, "Content creators", "write reviews, tips, cases"),
         "content_sharer": (7.4, 3.3, "Content sharers /\ndisseminators", "pass content on to\ntheir networks"),
-        "content_consumer": (3.9, 0.5, "Content consumers", "read and use the content;\nsome become creators"),
+        "content_consumer": (3.9, 0.5, "Content consumers", "read and use the content;\nthe widest group"),
     }
     w, h = 2.9, 1.5
     colours = {"brand_spokesperson": "#fde7d9", "content_creator": "#dbe8f6", "content_sharer": "#e6f4ea",
@@ -586,22 +615,22 @@ def seed_role_diagram(counts: dict | None = None):
         ax.text(x + w / 2, y + h * 0.28, what, ha="center", va="center", fontsize=8.5)
         centre[key] = (x + w / 2, y + h / 2)
 
-    def arrow(a, b, text, rad=0.0, dy=0.0):
+    def arrow(a, b, text, rad=0.0, dy=0.0, dx=0.0, ha="center"):
         (x0, y0), (x1, y1) = a, b
         ax.annotate("", xy=(x1, y1), xytext=(x0, y0),
                     arrowprops={"arrowstyle": "-|>", "lw": 1.3, "color": "#444444",
                                 "connectionstyle": f"arc3,rad={rad}", "shrinkA": 8, "shrinkB": 8})
-        ax.text((x0 + x1) / 2, (y0 + y1) / 2 + dy, text, ha="center", fontsize=8, color="#444444",
+        ax.text((x0 + x1) / 2 + dx, (y0 + y1) / 2 + dy, text, ha=ha, fontsize=8, color="#444444",
                 bbox={"fc": "white", "ec": "none", "pad": 1})
 
-    arrow((3.3, 4.05), (3.9, 4.05), "vouch", dy=0.15)
+    arrow((1.85, 3.3), (3.9, 1.25), "vouch for the product", rad=0.15)
     arrow((6.8, 4.05), (7.4, 4.05), "content", dy=0.15)
-    arrow((8.85, 3.3), (6.8, 1.3), "spread to", dy=0.0)
-    arrow((5.35, 3.3), (5.35, 2.0), "publish", dy=0.0)
-    arrow((3.9, 1.1), (1.85, 3.3), "trust grows", rad=-0.2)
+    arrow((8.85, 3.3), (6.8, 1.25), "spread to", rad=-0.15)
+    arrow((5.1, 3.3), (5.1, 2.0), "publish", dx=-0.1, ha="right")
+    arrow((5.6, 2.0), (5.6, 3.3), "some start creating", dx=0.1, ha="left")
     ax.text(5.35, 5.3, "Operations recruits each type on purpose (users do not arrive on their own), "
             "gives every role its job,\nand keeps them going with an incentive system and small touches: "
-            "gifts, early access, followed-up reviews", ha="center", fontsize=8.5, style="italic",
+            "gifts, early access, followed-up reviews\n(arrows: the course's reading of how content flows)", ha="center", fontsize=8.5, style="italic",
             color="#4a5568")
     ax.set_xlim(0, 10.7)
     ax.set_ylim(0, 5.9)
