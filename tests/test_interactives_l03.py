@@ -47,6 +47,15 @@ def test_vanity_metrics_do_not(metrics):
                 assert abs(corr.loc[c, "r_same"]) <= 0.35
 
 
+def test_lag_profile_matches_pandas(metrics):
+    df = metrics[metrics["business"] == "ride_hailing_b"].sort_values("week")
+    prof = l03.lag_profile(metrics, "ride_hailing_b", "driver_accepted_orders", max_lag=6)
+    assert list(prof.index) == list(range(7))
+    for k in (0, 4, 6):
+        assert prof[k] == pytest.approx(df["driver_accepted_orders"].shift(k).corr(df["revenue_cny"]))
+    assert prof[4] == pytest.approx(l03.correlations(metrics, "ride_hailing_b").loc["driver_accepted_orders", "r_lag"])
+
+
 def test_zscore():
     z = l03.zscore(pd.Series([1.0, 2.0, 3.0]))
     assert z.tolist() == pytest.approx([-1.0, 0.0, 1.0])

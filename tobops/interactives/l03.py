@@ -2,7 +2,7 @@
 
 Plain functions (testable without a browser):
 
-* :func:`candidates`, :func:`business_frame`, :func:`correlations`, :func:`zscore`:
+* :func:`candidates`, :func:`business_frame`, :func:`correlations`, :func:`lag_profile`, :func:`zscore`:
   which weekly metric of ``metrics_weekly`` (D9) tracks revenue, same week and lagged.
 * :func:`tactic_feedback`: the "no path to the NSM" test for a proposed tactic.
 * :func:`aarrr_funnel` (ToC, ``toc_funnel``) and :func:`tob_stage_funnel` (ToB, ``deals``).
@@ -70,6 +70,14 @@ def correlations(metrics: pd.DataFrame, business: str, target: str = "revenue_cn
     out = pd.DataFrame.from_dict(rows, orient="index")
     out.index.name = "candidate"
     return out.sort_values("r_same", ascending=False)
+
+
+def lag_profile(metrics: pd.DataFrame, business: str, metric: str, target: str = "revenue_cny",
+                max_lag: int = 8) -> pd.Series:
+    """Pearson r of ``metric`` shifted by 0..``max_lag`` weeks with ``target`` (index = lag in weeks)."""
+    df = business_frame(metrics, business)
+    return pd.Series({k: df[metric].shift(k).corr(df[target]) for k in range(max_lag + 1)},
+                     name=metric).rename_axis("lag_weeks")
 
 
 def zscore(series: pd.Series) -> pd.Series:
