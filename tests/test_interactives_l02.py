@@ -127,12 +127,27 @@ def test_expected_leads_arithmetic():
         l02.expected_leads(100, 1.5, 0.1, 0.1)
 
 
-def test_seed_003_pair_holds_at_fitted_rates(content):
-    # 100 reads at 90% targeted beat 1,000 reads at 10% targeted: the lesson's claim
+def test_break_even_ratio():
+    # B = 100 reads at 90% (90 t + 10 u) vs A = 1,000 at 5% (50 t + 950 u): equal when 40 t = 940 u
+    assert l02.break_even_ratio(1000, 0.05, 100, 0.9) == pytest.approx(940 / 40)
+    assert l02.break_even_ratio(100, 0.9, 1000, 0.05) == math.inf
+    r = {"t": 0.03, "u": 0.03 / (940 / 40)}
+    a = l02.expected_leads(1000, 0.05, r["t"], r["u"])
+    b = l02.expected_leads(100, 0.9, r["t"], r["u"])
+    assert a == pytest.approx(b)
+
+
+def test_seed_003_pair_at_fitted_rates(content):
+    # the lesson's claims: a targeted read is worth about 25 untargeted ones in leads, which is
+    # above the break-even, so 100 reads at 90% at least match seed 003's article A
     r = l02.lead_rates(content)
+    ratio = r["per_targeted_read"] / r["per_untargeted_read"]
+    assert 20 <= ratio <= 30
+    a = l02.ARTICLE_A
+    assert ratio > l02.break_even_ratio(a["reads"], a["targeted_share"], 100, 0.9)
     few = l02.expected_leads(100, 0.9, r["per_targeted_read"], r["per_untargeted_read"])
-    many = l02.expected_leads(1000, 0.1, r["per_targeted_read"], r["per_untargeted_read"])
-    assert few > many
+    many = l02.expected_leads(a["reads"], a["targeted_share"], r["per_targeted_read"], r["per_untargeted_read"])
+    assert few >= many
 
 
 def test_quiz_expected_value_matches_rates(content):
@@ -170,8 +185,11 @@ def test_read_calculator_widget_reacts(content):
     r = l02.lead_rates(content)
     expected = l02.expected_leads(100, 0.9, s["value"].value / 100, r["per_untargeted_read"])
     assert f"expected leads: {expected:.2f}" in ui.output.value
+    assert "article A" in ui.output.value
     s["value"].value = 0
     assert "expected leads:" in ui.output.value
+    s["share"].value = 0
+    assert "never" in ui.output.value
 
 
 def test_decision_flow_diagram_draws():
@@ -192,3 +210,30 @@ def test_nan_when_nothing_closed():
     res = l02.win_rate_for_roles(deals, st, ["user"])
     assert res["deals"] == 1 and res["closed_deals"] == 0
     assert math.isnan(res["win_rate_pct"])
+
+
+def test_lesson_statements_hold_on_the_data(deals, stakeholders, content):
+    """The lesson's prose quotes a few results; fail loudly if regenerated data changes them."""
+    closed = l02.closed_deals(deals)
+    sets = l02.met_role_sets(deals, stakeholders)
+    lift = {}
+    for role in l02.ROLES:
+        has = closed["deal_id"].map(lambda d: role in sets[d]).to_numpy(dtype=bool)
+        lift[role] = closed.loc[has, "won"].mean() - closed.loc[~has, "won"].mean()
+    ranked = sorted(lift, key=lift.get, reverse=True)
+    assert ranked[0] == "final_decider" and ranked[-1] == "user"      # exercise part A
+    assert round(100 * lift["final_decider"], 1) == 31.6                # the solution's table
+    won = closed[closed["won"]]
+    saas = won[won["deal_model"] == "saas_subscription"]
+    assert 0.15 <= (saas["cycle_days"] == 0).mean() <= 0.25           # "about one in five"
+    assert (won.loc[won["deal_model"] == "project_one_off", "decision_roles_involved"] == 5).all()
+    c = content.assign(reads=content["reads_targeted"] + content["reads_untargeted"]).set_index("content_id")
+    assert (c.loc["C016", "reads"], c.loc["C016", "leads"]) == (1012, 1)   # the 1,000-read piece
+    assert (c.loc["C050", "reads"], c.loc["C050", "leads"]) == (104, 2)    # the 100-read piece
+    assert c.loc["C050", "tech_heads_reached"] == 3 * c.loc["C016", "tech_heads_reached"]
+    med = c["reads"].median()
+    wide = c[(c["reads"] >= med) & (c["target_share"] < 0.2)]
+    narrow = c[(c["reads"] < med) & (c["target_share"] >= 0.6)]
+    heads = (narrow["tech_heads_reached"].sum() / narrow["reads"].sum()) / (
+        wide["tech_heads_reached"].sum() / wide["reads"].sum())
+    assert 12 <= heads <= 18                                           # "about 15 times"

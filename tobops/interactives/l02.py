@@ -7,6 +7,7 @@ Plain functions (testable without a browser)::
     win_rate_for_roles(deals, stakeholders, roles)  # deals whose met roles include ``roles``
     lead_rates(content)                            # leads per targeted / untargeted read
     expected_leads(total_reads, targeted_share, per_targeted, per_untargeted)
+    break_even_ratio(reads_a, share_a, reads_b, share_b)   # targeted/untargeted value where B = A
 
 Widget builders (return an ipywidgets widget)::
 
@@ -184,16 +185,45 @@ def expected_leads(total_reads: float, targeted_share: float, per_targeted: floa
     return targeted * per_targeted + (total_reads - targeted) * per_untargeted
 
 
+# Seed 003's article A: 1,000 reads, "mostly non-target readers from WeChat Moments".
+# The article gives no share; 5% targeted matches the data's own mirror of it (C016).
+ARTICLE_A = {"reads": 1000, "targeted_share": 0.05}
+
+
+def break_even_ratio(reads_a: float, share_a: float, reads_b: float, share_b: float) -> float:
+    """How many untargeted reads one targeted read must be worth for article B to match A.
+
+    B beats A when ``targeted_b * t + untargeted_b * u > targeted_a * t + untargeted_a * u``,
+    i.e. when ``t / u`` exceeds ``(untargeted_a - untargeted_b) / (targeted_b - targeted_a)``.
+    Returns ``inf`` if B never wins (it has no more targeted reads than A).
+    """
+    ta, tb = reads_a * share_a, reads_b * share_b
+    ua, ub = reads_a - ta, reads_b - tb
+    if tb <= ta:
+        return float("inf")
+    return max(ua - ub, 0.0) / (tb - ta)
+
+
 def _calc_html(reads: int, share_pct: float, per_t: float, per_u: float) -> str:
-    leads = expected_leads(reads, share_pct / 100, per_t, per_u)
-    t = reads * share_pct / 100
-    a = expected_leads(1000, 0.10, per_t, per_u)
-    b = expected_leads(100, 0.90, per_t, per_u)
+    share = share_pct / 100
+    leads = expected_leads(reads, share, per_t, per_u)
+    t = reads * share
+    a_reads, a_share = ARTICLE_A["reads"], ARTICLE_A["targeted_share"]
+    leads_a = expected_leads(a_reads, a_share, per_t, per_u)
+    worth = per_t / per_u if per_u else float("inf")
+    need = break_even_ratio(a_reads, a_share, reads, share)
+    if leads_a > 0:
+        verdict = f"{leads / leads_a:.2f} × article A"
+    else:
+        verdict = "article A yields no leads at this value"
+    need_txt = "never (it has no more targeted reads than A)" if need == float("inf") else f"{need:.1f}"
     return (
         f"<div>{reads:,} reads × {share_pct:.0f}% targeted = {t:,.0f} targeted + {reads - t:,.0f} untargeted"
         f" → <b>expected leads: {leads:.2f}</b> ({100 * leads / reads:.2f} per 100 reads)</div>"
-        f"<div style='color:#555'>Seed 003's pair at these rates: 1,000 reads at 10% targeted → {a:.2f} leads;"
-        f" 100 reads at 90% targeted → {b:.2f} leads.</div>"
+        f"<div>Seed 003's article A ({a_reads:,} reads, {100 * a_share:.0f}% targeted) → {leads_a:.2f} leads."
+        f" Your article = <b>{verdict}</b>.</div>"
+        f"<div style='color:#555'>At this value one targeted read = {worth:,.1f} untargeted reads;"
+        f" your article beats A once a targeted read is worth more than {need_txt} untargeted reads.</div>"
     )
 
 
@@ -204,15 +234,15 @@ def read_calculator(content: pd.DataFrame | None = None) -> widgets.Widget:
         content = load("content")
     rates = lead_rates(content)
     per_u = rates["per_untargeted_read"]
-    style = {"description_width": "190px"}
-    layout = {"width": "520px"}
-    reads = widgets.IntSlider(value=1000, min=100, max=10_000, step=100, description="Total reads",
+    style = {"description_width": "200px"}
+    layout = {"width": "560px"}
+    reads = widgets.IntSlider(value=100, min=100, max=10_000, step=50, description="Total reads",
                               style=style, layout=layout)
-    share = widgets.FloatSlider(value=10, min=0, max=100, step=5, description="Targeted share (%)",
+    share = widgets.FloatSlider(value=90, min=0, max=100, step=1, description="Targeted share (%)",
                                 readout_format=".0f", style=style, layout=layout)
     value = widgets.FloatSlider(value=round(100 * rates["per_targeted_read"], 2), min=0,
-                                max=max(5.0, round(300 * rates["per_targeted_read"], 1)), step=0.05,
-                                description="Leads per 100 targeted reads", readout_format=".2f",
+                                max=max(5.0, round(400 * rates["per_targeted_read"], 1)), step=0.01,
+                                description="Value: leads per 100 targeted reads", readout_format=".2f",
                                 style=style, layout=layout)
     out = widgets.HTML()
 
@@ -223,8 +253,9 @@ def read_calculator(content: pd.DataFrame | None = None) -> widgets.Widget:
         w.observe(update, names="value")
     update()
     note = widgets.HTML(
-        f"<b>Targeted-read calculator.</b> Untargeted reads are fixed at the rate fitted from content.csv "
-        f"({100 * per_u:.2f} leads per 100 untargeted reads); the third slider is the value of a targeted read."
+        "<b>Targeted-read calculator.</b> Untargeted reads stay at the rate fitted from content.csv "
+        f"({100 * per_u:.3f} leads per 100); the third slider sets the value of a targeted read "
+        f"(fitted: {100 * rates['per_targeted_read']:.2f} leads per 100)."
     )
     ui = widgets.VBox([note, reads, share, value, out])
     ui.sliders = {"reads": reads, "share": share, "value": value}
