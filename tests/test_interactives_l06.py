@@ -63,6 +63,10 @@ def test_cost_per_trained_rep(training):
         cost = (sessions["trainer_hours"] * 500 + sessions["production_cost_cny"]).sum()
         reps = sub.groupby("session_id")["rep_id"].nunique().sum()
         assert got.loc[fmt, "cost_per_trained_rep_cny"] == pytest.approx(round(cost / reps), abs=1)
+        hours = (sessions["trainer_hours"].sum() + sub["duration_min"].sum() / 60) / reps
+        assert got.loc[fmt, "hours_per_trained_rep"] == pytest.approx(hours, abs=0.006)
+    # seed 003: on-site training has the higher time cost
+    assert got.loc["on_site", "hours_per_trained_rep"] > got.loc["video", "hours_per_trained_rep"]
 
 
 def test_win_rate_by_pass(training):

@@ -52,7 +52,7 @@ def test_postmortem_matches_direct_pandas(events, leads, pm):
             assert row["cost_per_lead_cny"] == pytest.approx(cost / len(sub), abs=0.5)
         if sub["won"].sum():
             assert row["cost_per_won_cny"] == pytest.approx(cost / sub["won"].sum(), abs=0.5)
-        assert row["revenue_per_cost"] == pytest.approx(sub["won_amount_cny"].sum() / cost, abs=0.005)
+        assert row["revenue_per_cost"] == pytest.approx(sub["won_amount_cny"].sum() / cost, abs=0.0051)
     assert pm["leads"].sum() == len(ev)
 
 
@@ -109,8 +109,13 @@ def test_monthly_content_report(content):
         for col in ("pv", "uv", "media_reposts", "exposure"):
             assert rep.loc[t, col] == sub[col].sum()
     weak = set(m.loc[m["uv"] <= m["uv"].quantile(0.25), "content_id"])
-    named = {x.strip() for s in rep["shortcomings"] if s for x in s.removeprefix("low UV: ").split(",")}
+    named = {x.strip() for s in rep["shortcomings"] if s.startswith("low UV")
+             for x in s.removeprefix("low UV: ").split(",")}
     assert named == weak
+    assert list(rep.index) == list(l07.CONTENT_TYPES)
+    missing = set(l07.CONTENT_TYPES) - set(m["content_type"])
+    assert {t for t in rep.index if rep.loc[t, "shortcomings"] == "nothing published"} == missing
+    assert (rep["baidu_index"] == m["baidu_index"].iloc[0]).all()
     with pytest.raises(ValueError):
         l07.monthly_content_report(content, "1999-01")
 

@@ -36,7 +36,8 @@ def cmd_demo(args) -> int:
     from . import demo, grading, sandbox
 
     print(f"tobops demo: {args.trainees} synthetic trainees; {sandbox.isolation()}")
-    run = demo.run(args.dir, size=args.trainees, workers=args.workers, cell_timeout=args.cell_timeout)
+    run = demo.run(args.dir, assessments=args.assessment or None, size=args.trainees, workers=args.workers,
+                   cell_timeout=args.cell_timeout)
     print(grading.summary(run.results))
     print(f"\ncourse folder: {run.course.home}")
     print(f"report:        {run.paths['html']}")
@@ -104,6 +105,7 @@ def parser() -> argparse.ArgumentParser:
     m = sub.add_parser("demo", help="run a synthetic cohort through release, submit, collect, grade, report")
     m.add_argument("--dir", help="course folder to create (default: a new temp folder)")
     m.add_argument("--trainees", type=int, default=12)
+    m.add_argument("--assessment", action="append", help="only this assessment (repeatable; default: all)")
     m.add_argument("--workers", type=int, default=None, help="grading processes (default: one per core)")
     m.add_argument("--cell-timeout", type=int, default=5, help="seconds per cell before it is stopped")
     m.set_defaults(func=cmd_demo)

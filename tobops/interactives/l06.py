@@ -59,16 +59,19 @@ def format_summary(training: pd.DataFrame) -> pd.DataFrame:
 
 
 def cost_per_trained_rep(training: pd.DataFrame, trainer_rate_cny: float = TRAINER_RATE_CNY) -> pd.DataFrame:
-    """Cost of training one rep, by format.
+    """Money and time it takes to train one rep, by format.
 
-    Each session costs ``trainer_hours * trainer_rate_cny + production_cost_cny`` once
-    (a video is produced once and its cost is amortised over everyone who watches it);
-    the session cost is divided by the number of reps who took that session.
+    Money: each session costs ``trainer_hours * trainer_rate_cny + production_cost_cny``
+    once (a video is produced once and its cost is amortised over everyone who watches
+    it); the session cost is divided by the number of reps who took that session.
+    Time: the rep's own hours in the session (``duration_min``) plus the trainer hours
+    spread over the reps in the room.
     """
     per_session = training.groupby(["format", "session_id"]).agg(
         reps=("rep_id", "nunique"),
         trainer_hours=("trainer_hours", "first"),
         production_cost_cny=("production_cost_cny", "first"),
+        rep_hours=("duration_min", lambda m: m.sum() / 60),
     )
     per_session["session_cost_cny"] = (
         per_session["trainer_hours"] * trainer_rate_cny + per_session["production_cost_cny"]
@@ -77,8 +80,11 @@ def cost_per_trained_rep(training: pd.DataFrame, trainer_rate_cny: float = TRAIN
         sessions=("reps", "size"),
         reps_trained=("reps", "sum"),
         total_cost_cny=("session_cost_cny", "sum"),
+        trainer_hours=("trainer_hours", "sum"),
+        rep_hours=("rep_hours", "sum"),
     )
     out["cost_per_trained_rep_cny"] = (out["total_cost_cny"] / out["reps_trained"]).round(0)
+    out["hours_per_trained_rep"] = ((out["trainer_hours"] + out["rep_hours"]) / out["reps_trained"]).round(2)
     return out
 
 
@@ -272,7 +278,7 @@ def visit_cockpit(deals: pd.DataFrame, stakeholders: pd.DataFrame, max_deals: in
 # Post-training quiz (models the mandatory 考核 after every training session)
 # --------------------------------------------------------------------------------------
 PRODUCT_CARD = """\
-ShieldScan API (a fictional product used for this drill)
+Security-detection API (training module S04; the details are invented for this drill)
 Essence: an API that checks a client's web and app requests for attacks and returns a
 risk verdict in under 50 ms, so the client can block fraud and attacks before they land.
 Highlights: (1) no customisation: the client calls the API and pays per million calls;
@@ -283,20 +289,20 @@ Typical clients: gaming (account theft, cheating) and connected-car (remote-cont
 """
 
 TRAINING_QUIZ: tuple[dict, ...] = (
-    {"q": "In one sentence, what does ShieldScan do?",
+    {"q": "In one sentence, what does the security-detection API do?",
      "options": ["Stores the client's logs for audits",
                  "Checks web and app requests for attacks and returns a risk verdict fast",
                  "Trains the client's staff in security",
                  "Replaces the client's firewall hardware"],
      "answer": 1},
-    {"q": "How is ShieldScan priced?",
+    {"q": "How is the API priced?",
      "options": ["Per seat per month", "One-off licence", "Per million API calls", "Free forever"],
      "answer": 2},
     {"q": "You meet the client's CEO. What do you lead with?",
      "options": ["A console training", "Latency benchmarks", "Losses avoided and what both sides gain",
                  "The API documentation"],
      "answer": 2},
-    {"q": "A client wants ShieldScan unchanged, just calling the API. What does landing the deal take?",
+    {"q": "A client wants the API unchanged, just calling the API. What does landing the deal take?",
      "options": ["A joint project team", "Agree the price, then sign the agreement",
                  "A PR campaign", "A custom build"],
      "answer": 1},

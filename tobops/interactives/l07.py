@@ -181,9 +181,10 @@ def go_no_go_widget(events: pd.DataFrame, leads: pd.DataFrame):
 # Monthly content-operations report (D6)
 # --------------------------------------------------------------------------------------
 def monthly_content_report(content: pd.DataFrame, month: str) -> pd.DataFrame:
-    """One row per content type for ``month`` ("YYYY-MM"): pieces, PV, UV, media reposts,
-    exposure, the month's Baidu Index, and a 'shortcomings' column naming the pieces that
-    fall in the bottom quartile of UV for the month."""
+    """One row per content type (all 7) for ``month`` ("YYYY-MM"): pieces, PV, UV, media
+    reposts, exposure, the month's Baidu Index, and a 'shortcomings' column. It names the
+    pieces in the bottom quartile of UV for the month, and flags types with nothing
+    published, so the report shows the weak spots as well as the strengths."""
     c = content.assign(month=pd.to_datetime(content["publish_date"]).dt.strftime("%Y-%m"))
     m = c[c["month"] == month]
     if m.empty:
@@ -194,12 +195,20 @@ def monthly_content_report(content: pd.DataFrame, month: str) -> pd.DataFrame:
         pieces=("content_id", "size"), pv=("pv", "sum"), uv=("uv", "sum"),
         media_reposts=("media_reposts", "sum"), exposure=("exposure", "sum"),
     )
-    rep["baidu_index"] = int(m["baidu_index"].iloc[0]) if m["baidu_index"].nunique() == 1 else int(round(m["baidu_index"].mean()))
+    rep = rep.reindex(list(CONTENT_TYPES), fill_value=0)
+    rep.index.name = "content_type"
+    rep["baidu_index"] = int(round(m["baidu_index"].mean()))
     short = weak.groupby("content_type")["content_id"].apply(lambda s: ", ".join(sorted(s)))
-    rep["shortcomings"] = short.reindex(rep.index).fillna("")
-    rep["shortcomings"] = [f"low UV: {s}" if s else "" for s in rep["shortcomings"]]
-    order = [t for t in CONTENT_TYPES if t in rep.index]
-    return rep.reindex(order)
+    notes = []
+    for t in rep.index:
+        if rep.loc[t, "pieces"] == 0:
+            notes.append("nothing published")
+        elif t in short.index:
+            notes.append(f"low UV: {short[t]}")
+        else:
+            notes.append("")
+    rep["shortcomings"] = notes
+    return rep
 
 
 # --------------------------------------------------------------------------------------
