@@ -153,3 +153,21 @@ def test_stock_nbgrader_grades_the_assessment_as_intended(assessment, tmp_path):
     wrong_text = html.unescape(re.sub(r"<[^>]+>", "", (course.feedback("wrong0", assessment) / f"{assessment}.html").read_text()))
     assert "is not right" in wrong_text and "Revisit Lesson" in wrong_text, "feedback names the items to revisit"
     shutil.rmtree(course.home)
+
+
+def test_every_objective_of_every_lesson_is_assessed():
+    tested = set()
+    for a in ASSESSMENTS:
+        tested |= {i.objective for i in items_mod.read_items(SOURCE / a / f"{a}.ipynb")}
+    for les in course_meta.lessons():
+        if les.assessment:
+            assert les.assessment in ASSESSMENTS, f"{les.id}: its assessment {les.assessment} is missing"
+        for oid in les.objectives:
+            if les.number > 0:
+                assert oid in tested, f"objective {oid} is not tested by any item"
+
+
+def test_certification_exam_draws_on_every_lesson():
+    items = items_mod.read_items(SOURCE / course_meta.CERTIFICATION / f"{course_meta.CERTIFICATION}.ipynb")
+    lessons = {i.lesson for i in items}
+    assert lessons == {les.id for les in course_meta.lessons() if les.number > 0}

@@ -87,3 +87,13 @@ def test_self_checks_are_well_formed_and_their_answers_stay_out_of_the_notebook(
         if q.get("section"):
             assert q["section"] in les.sections
     assert "answer =" not in text
+
+
+def test_readme_lists_every_lesson_with_its_time_and_assessment():
+    readme = (REPO / "README.md").read_text(encoding="utf-8")
+    for les in course_meta.lessons():
+        row = next((line for line in readme.splitlines() if f"]({les.notebook})" in line), None)
+        assert row, f"README does not list {les.notebook}"
+        assert f"| {les.minutes} min |" in row
+        if les.assessment:
+            assert f"`{les.assessment}`" in row
