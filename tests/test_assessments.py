@@ -139,6 +139,10 @@ def test_stock_nbgrader_grades_the_assessment_as_intended(assessment, tmp_path):
     for i in numeric:
         assert offtol[i.grade_id] == 0, f"{i.item}: an answer 2x the tolerance away still scores"
 
+    export = run(["nbgrader", "export", "--to", str(tmp_path / "export.csv")], cwd=course.home)
+    assert export.returncode == 0, export.stderr[-2000:]
+    assert (tmp_path / "export.csv").read_text().count("\n") >= 4
+
     # feedback shows scores, never hidden tests or keys
     fb = run(["nbgrader", "generate_feedback", assessment], cwd=course.home)
     assert fb.returncode == 0, fb.stderr[-3000:]

@@ -88,3 +88,23 @@ def test_original_submissions_are_kept_untouched(demo):
             assert kept.read_bytes() == f.read_bytes(), f"{kept} differs from what was submitted"
             compared += 1
     assert compared >= 10
+
+
+def test_grading_again_from_the_cli_changes_nothing_and_names_what_needs_attention(demo, tmp_path):
+    _, course = demo
+    before = (course / "reports" / "grades.csv").read_text()
+    env = {**os.environ, "PATH": f"{BIN}{os.pathsep}{os.environ.get('PATH', '')}"}
+    proc = subprocess.run([str(BIN / "tobops"), "grade", "--all", "--course", str(course)], capture_output=True,
+                          text=True, env=env, timeout=600)
+    assert proc.returncode == 1, "exit status says some submissions need attention"
+    profile = {t.id: t.profile for t in cohort.cohort(12)}
+    for trainee, kind in profile.items():
+        if kind in ("corrupt", "renamed", "syntax", "loop"):
+            assert trainee in proc.stdout, f"{trainee} ({kind}) is not named"
+    out = tmp_path / "again"
+    rep = subprocess.run([str(BIN / "tobops"), "report", "--all", "--course", str(course), "--out", str(out)],
+                         capture_output=True, text=True, env=env, timeout=600)
+    assert rep.returncode == 0, rep.stderr
+    cols = lambda text: [line.split(",")[:6] for line in text.splitlines()]  # noqa: E731 (graded_at differs)
+    assert cols((out / "grades.csv").read_text()) == cols(before)
+    assert (out / "report.html").exists() and len(list((out / "trainees").glob("*.html"))) == 12

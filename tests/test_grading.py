@@ -71,8 +71,8 @@ def test_same_scores_as_stock_nbgrader_and_reruns_are_idempotent(tmp_path):
     release, source = _release_and_source(course)
     profiles = ["perfect", "partial", "wrong", "blank", "syntax"]
     for i, p in enumerate(profiles):
-        name, text = cohort.submission(release, source, A, p, seed=i)
-        _submit(course, f"s{i}-{p}", nbformat.reads(text, as_version=4))
+        files = cohort.submission(release, source, A, p, seed=i)
+        _submit(course, f"s{i}-{p}", nbformat.reads(files[f"{A}.ipynb"], as_version=4))
 
     def per_cell():
         with course.gradebook() as gb:
@@ -92,3 +92,47 @@ def test_same_scores_as_stock_nbgrader_and_reruns_are_idempotent(tmp_path):
     assert rows == len(profiles)
     skipped = grading.grade(course, [A], workers=2, progress=False)  # nothing new: nothing regraded
     assert [(r.student, r.status, r.score) for r in skipped] == [(r.student, r.status, r.score) for r in first]
+
+
+EXPECTED = {  # broken kind -> words its reason must contain
+    "syntax": "SyntaxError", "loop": "timed out", "memory": "ran out of memory", "corrupt": "not valid JSON",
+    "truncated": "not valid JSON", "missing_notebook": "missing notebook", "renamed": "renamed notebook",
+    "deleted_cells": "cells deleted", "edited_tests": "test cells edited", "extra_files": "extra files ignored",
+    "huge_output": "too much output", "kernel_dies": "kernel died", "stderr": "stderr", "snoop": "",
+}
+
+
+def test_every_kind_of_broken_submission_is_named_and_the_batch_goes_on(tmp_path, monkeypatch):
+    monkeypatch.setenv("TOBOPS_CELL_TIMEOUT", "5")
+    course = _course(tmp_path)
+    release, source = _release_and_source(course)
+    students = {"s00-perfect": "perfect"} | {f"s{i + 1:02d}-{k}": k for i, k in enumerate(cohort.BROKEN)}
+    assert set(EXPECTED) == set(cohort.BROKEN)
+    originals = {}
+    for student, kind in students.items():
+        files = cohort.submission(release, source, A, kind)
+        dest = course.submitted(student, A)
+        dest.mkdir(parents=True)
+        for name, text in files.items():
+            (dest / name).write_text(text, encoding="utf-8")
+            originals[dest / name] = text
+        (dest / "timestamp.txt").write_text("2026-01-01 10:00:00.000000 UTC")
+        with course.gradebook() as gb:
+            gb.update_or_create_student(student)
+
+    results = {r.student: r for r in grading.grade(course, [A], workers=2, progress=False)}
+    assert set(results) == set(students), "every trainee has a result"
+    assert results["s00-perfect"].status in (grading.GRADED, grading.MANUAL) and not results["s00-perfect"].problems
+    for student, kind in students.items():
+        r = results[student]
+        text = "; ".join([r.reason] + r.problems)
+        assert EXPECTED.get(kind, "") in text, f"{kind}: {r.line()}"
+        if kind in ("corrupt", "truncated", "missing_notebook", "renamed", "kernel_dies"):
+            assert r.status == grading.FAILED and r.score is None, r.line()
+        elif kind != "perfect":
+            assert r.status in (grading.GRADED, grading.MANUAL), r.line()
+    for path, text in originals.items():  # nothing lost, nothing changed
+        assert path.read_text(encoding="utf-8") == text
+    snoop = next(s for s, k in students.items() if k == "snoop")
+    nb = nbformat.read(course.autograded(snoop, A) / f"{A}.ipynb", as_version=4)
+    assert "LEAKED" not in str([c.get("outputs") for c in nb.cells])

@@ -86,15 +86,22 @@ def fill(release_nb, answers: dict[str, str]):
     return nb
 
 
-def submission(release_nb, source_nb, assessment: str, profile: str, seed: int = 0) -> tuple[str, str] | None:
-    """(file name, file text) of one trainee's submission, or None for 'missing'."""
+# every kind of broken submission the grader must name (tests/test_grading.py grades them all)
+BROKEN = ("syntax", "loop", "memory", "corrupt", "truncated", "missing_notebook", "renamed", "deleted_cells",
+          "edited_tests", "extra_files", "huge_output", "kernel_dies", "stderr", "snoop")
+
+
+def submission(release_nb, source_nb, assessment: str, profile: str, seed: int = 0) -> dict[str, str] | None:
+    """One trainee's submission as {file name: text}, or None when nothing was submitted."""
     rng = random.Random(f"{assessment}:{profile}:{seed}")
     key = answer_key(source_nb, assessment)
     name = f"{assessment}.ipynb"
     if profile == "missing":
         return None
+    if profile == "missing_notebook":
+        return {"notes.txt": "I ran out of time, sorry.\n"}
     if profile == "blank":
-        return name, nbformat.writes(release_nb)
+        return {name: nbformat.writes(release_nb)}
     if profile == "wrong":
         answers = {k["cell"]: k["wrong"] for k in key.values()}
     elif profile == "partial":
@@ -102,20 +109,40 @@ def submission(release_nb, source_nb, assessment: str, profile: str, seed: int =
     else:
         answers = {k["cell"]: k["right"] for k in key.values()}
     code_items = [k for k in key.values() if k["kind"] != "written"]
-    if profile == "syntax" and code_items:
-        victim = code_items[len(code_items) // 2]
-        answers[victim["cell"]] = victim["right"].replace("=", "= = (", 1)
-    elif profile == "loop" and code_items:
-        victim = code_items[-1]
-        answers[victim["cell"]] = "while True:\n    pass"
-    elif profile == "memory" and code_items:
-        answers[code_items[0]["cell"]] = "hog = bytearray(8 * 1024**3)"
-    elif profile == "stderr" and code_items:
-        victim = code_items[0]
-        answers[victim["cell"]] = victim["right"] + "\nimport sys\nprint('debug output', file=sys.stderr)"
-    text = nbformat.writes(fill(release_nb, answers))
-    if profile == "corrupt":
-        text = text[: len(text) // 2]
-    if profile == "renamed":
-        name = "my answers.ipynb"
-    return name, text
+    first, middle, last = code_items[0], code_items[len(code_items) // 2], code_items[-1]
+    if profile == "syntax":
+        answers[middle["cell"]] = middle["right"].replace("=", "= = (", 1)
+    elif profile == "loop":
+        answers[last["cell"]] = "while True:\n    pass"
+    elif profile == "memory":
+        answers[first["cell"]] = "hog = bytearray(8 * 1024**3)"
+    elif profile == "huge_output":
+        answers[first["cell"]] = first["right"] + "\nfor i in range(300_000):\n    print('spam ' * 20)"
+    elif profile == "kernel_dies":
+        answers[middle["cell"]] = "import os, signal\nos.kill(os.getpid(), signal.SIGKILL)"
+    elif profile == "stderr":
+        answers[first["cell"]] = first["right"] + "\nimport sys\nprint('debug output', file=sys.stderr)"
+    elif profile == "snoop":  # tries to read what the grader can read; the sandbox must stop it
+        answers[first["cell"]] = first["right"] + (
+            "\nimport glob\nfor p in glob.glob('/**/gradebook.db', recursive=True)[:3] + "
+            "glob.glob('/**/source/*/*.ipynb', recursive=True)[:3]:\n"
+            "    print('LEAKED', p, open(p, 'rb').read(30))")
+    nb = fill(release_nb, answers)
+    if profile == "deleted_cells":
+        drop = {middle["cell"], middle["cell"].replace("_answer", ""), middle["cell"].replace("_answer", "_format")}
+        nb.cells = [c for c in nb.cells if c.metadata.get("nbgrader", {}).get("grade_id") not in drop]
+    if profile == "edited_tests":
+        for c in nb.cells:
+            meta = c.metadata.get("nbgrader", {})
+            if meta.get("grade") and not meta.get("solution") and c.cell_type == "code":
+                c.source = "pass  # I made the checks pass"
+    text = nbformat.writes(nb)
+    files = {name: text}
+    if profile in ("corrupt", "truncated"):
+        files[name] = text[: len(text) // 2] if profile == "truncated" else text.replace('"cells"', '"cells\'', 1)
+    elif profile == "renamed":
+        files = {"my answers.ipynb": text}
+    elif profile == "extra_files":
+        files["scratch.py"] = "print('my scratch work')\n"
+        files["data.csv"] = "a,b\n1,2\n"
+    return files

@@ -69,9 +69,9 @@ def prepare(dest: str | Path, assessments: list[str] | None = None, size: int = 
             release = nbformat.read(course.root / "release" / a / f"{a}.ipynb", as_version=4)
             source = nbformat.read(course.source_notebook(a), as_version=4)
             for i, t in enumerate(trainees):
-                sub = cohort.submission(release, source, a, t.profile, seed=i)
-                if sub is not None:
-                    _submit(course, cfg, t.id, a, {sub[0]: sub[1]})
+                files = cohort.submission(release, source, a, t.profile, seed=i)
+                if files is not None:
+                    _submit(course, cfg, t.id, a, files)
             res = api.collect(a)
             if not res["success"]:
                 raise RuntimeError(f"collect {a} failed:\n{res.get('log', '')}")

@@ -165,8 +165,9 @@ def diagnose(nb: nbformat.NotebookNode) -> list[str]:
                     msgs.append(f"{where}: the kernel died")
             elif out.output_type == "stream" and "tobops: output truncated" in out.get("text", ""):
                 msgs.append(f"{where} printed too much output; the rest was dropped")
-            elif out.output_type == "stream" and out.name == "stderr" and is_test:
-                msgs.append(f"{where}: output on stderr during a test, which nbgrader scores 0")
+            elif out.output_type == "stream" and out.name == "stderr":
+                msgs.append(f"{where}: output on stderr during a test, which nbgrader scores 0" if is_test
+                            else f"{where} wrote to stderr (harmless unless it happens in a test)")
     return sorted(set(msgs), key=msgs.index)
 
 
