@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import sqlite3
+import sys
 
 import nbformat
 import pytest
@@ -137,3 +138,49 @@ def test_every_kind_of_broken_submission_is_named_and_the_batch_goes_on(tmp_path
     nb = nbformat.read(course.autograded(snoop, A) / f"{A}.ipynb", as_version=4)
     printed = "".join(o.get("text", "") for c in nb.cells if c.cell_type == "code" for o in c.outputs)
     assert "LEAKED" not in printed, printed[:500]
+
+
+def test_a_run_killed_midway_is_finished_by_the_next_run(tmp_path):
+    import shutil
+    import signal
+    import subprocess
+    import time
+
+    course = _course(tmp_path)
+    release, source = _release_and_source(course)
+    profiles = ["perfect", "partial", "wrong", "blank", "partial", "perfect"]
+    for i, p in enumerate(profiles):
+        files = cohort.submission(release, source, A, p, seed=i)
+        _submit(course, f"s{i}-{p}", nbformat.reads(files[f"{A}.ipynb"], as_version=4))
+    clean = Course(shutil.copytree(course.home, tmp_path / "clean"))
+
+    from conftest import BIN
+    proc = subprocess.Popen([str(BIN / "tobops"), "grade", A, "--workers", "1", "--course", str(course.home)],
+                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
+    deadline = time.time() + 120
+    while time.time() < deadline and not list(course.root.glob("autograded/*/*/*.ipynb")):
+        time.sleep(0.2)
+    os.killpg(proc.pid, signal.SIGKILL)  # as if the machine went down mid-run
+    proc.wait()
+    done_before = len(list(course.root.glob("autograded/*/*/*.ipynb")))
+    assert 0 < done_before < len(profiles), "the kill should land mid-run"
+
+    again = grading.grade(course, [A], workers=2, progress=False)
+    reference = grading.grade(clean, [A], workers=2, progress=False)
+    assert [(r.student, r.status, r.score) for r in again] == [(r.student, r.status, r.score) for r in reference]
+
+    def cells(c):
+        with c.gradebook() as gb:
+            return sorted((sub.student.id, g.name, g.auto_score) for sub in gb.assignment_submissions(A)
+                          for nb in sub.notebooks for g in nb.grades)
+    assert cells(course) == cells(clean)
+
+
+def test_benchmark_smoke_run(tmp_path):
+    from conftest import REPO
+    proc = run([sys.executable, str(REPO / "benchmarks" / "grading.py"), "--trainees", "2", "--assessments", A,
+                "--bare-sample", "1"], cwd=tmp_path, timeout=600)
+    assert proc.returncode == 0, proc.stdout[-2000:] + proc.stderr[-2000:]
+    lines = proc.stdout.strip().splitlines()
+    assert "scores identical: yes" in proc.stdout
+    assert lines[-1].startswith("speedup over nbgrader autograde: ") and lines[-1].endswith("x")
