@@ -16,9 +16,9 @@ $(STAMP): pyproject.toml constraints.txt
 	$(BIN)/python -m pip install --quiet -c constraints.txt -e '.[dev]'
 	mkdir -p $(VENV)/share/jupyter/lab/settings
 	cp tools/lab-overrides.json $(VENV)/share/jupyter/lab/settings/overrides.json
-	@# bubblewrap sandboxes graded trainee code; a CJK font renders Chinese in browsers and charts
-	@command -v bwrap >/dev/null && fc-list 2>/dev/null | grep -qi cjk\|wqy || { [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null && \
-	  (apt-get update -qq && apt-get install -y -qq bubblewrap fonts-wqy-zenhei >/dev/null) || \
+	@# bubblewrap sandboxes graded trainee code; a CJK font renders Chinese; Chromium checks the report
+	@command -v bwrap >/dev/null && command -v chromium >/dev/null && fc-list 2>/dev/null | grep -qi cjk\|wqy || { [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null && \
+	  (apt-get update -qq && apt-get install -y -qq bubblewrap fonts-wqy-zenhei chromium >/dev/null) || \
 	  echo "NOTE: install bubblewrap (bwrap) so that graded trainee code is sandboxed, and a CJK font"; }
 	touch $@
 

@@ -147,8 +147,7 @@ def mastery_chart(m: pd.DataFrame, max_rows: int = 60) -> tuple[str | None, str]
         m = m.loc[m.mean(axis=1).sort_values().index[:max_rows]]
         note = f"Showing the {max_rows} trainees with the lowest mastery; mastery.csv has everyone."
     fig, ax = plt.subplots(figsize=(max(6, 0.45 * m.shape[1] + 2.5), max(2.5, 0.22 * m.shape[0] + 1.5)))
-    cmap = plt.get_cmap("RdYlGn").copy()
-    cmap.set_bad("#d0d0d0")
+    cmap = plt.get_cmap("RdYlGn").with_extremes(bad="#d0d0d0")
     data = np.ma.masked_invalid(m.to_numpy(dtype=float))
     im = ax.imshow(data, aspect="auto", cmap=cmap, vmin=0, vmax=1, interpolation="nearest")
     ax.set_xticks(range(m.shape[1]), m.columns, rotation=60, ha="right", fontsize=7)
@@ -251,12 +250,23 @@ def _fmt(x, digits=1) -> str:
 
 def html_report(course: Course, assessments: list[str], out_dir: str | Path,
                 title: str = "ToB Ops Academy: cohort report") -> dict[str, Path]:
+    """Export the CSVs from the course's gradebook, then write the report from them."""
     out = Path(out_dir)
     paths = export(course, assessments, out)
     subs = pd.read_csv(paths["grades"], keep_default_na=False, na_values=[""])
     items = pd.read_csv(paths["items"], keep_default_na=False, na_values=[""],
                         dtype={"section": str, "picked": str})
     items["needs_manual_grade"] = items["needs_manual_grade"].astype(str).eq("True")
+    paths.update(render(subs, items, assessments, out, str(course.home), title))
+    return paths
+
+
+def render(subs: pd.DataFrame, items: pd.DataFrame, assessments: list[str], out: Path, source: str,
+           title: str = "ToB Ops Academy: cohort report") -> dict[str, Path]:
+    """Write report.html, trainees/*.html and the analysis CSVs from the two tables."""
+    out = Path(out)
+    out.mkdir(parents=True, exist_ok=True)
+    paths: dict[str, Path] = {}
     m = analysis.mastery(items)
     stats = analysis.item_statistics(items)
     prog = analysis.progression(subs, assessments)
@@ -309,7 +319,7 @@ def html_report(course: Course, assessments: list[str], out_dir: str | Path,
     manual = analysis.manual_queue(items).to_dict("records")
     chart, note = mastery_chart(m)
     html = env.from_string(MAIN).render(
-        title=title, style=STYLE, generated=dt.datetime.now().strftime("%Y-%m-%d %H:%M"), course=str(course.home),
+        title=title, style=STYLE, generated=dt.datetime.now().strftime("%Y-%m-%d %H:%M"), course=source,
         n_trainees=subs["trainee"].nunique(), assessments=assessments, exam=CERTIFICATION, pass_mark=f"{PASS_MARK:g}",
         cert_counts=cert["certification"].value_counts().to_dict() if len(cert) else {},
         trainees=trainees, progression_chart=progression_chart(prog),
