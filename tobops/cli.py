@@ -19,7 +19,9 @@ from . import __version__
 def _assessments(course, args) -> list[str]:
     known = course.assessments()
     if getattr(args, "all", False) or not getattr(args, "assessment", None):
-        return known
+        with course.gradebook() as gb:  # --all: every assessment that has been generated
+            generated = {a.name for a in gb.assignments}
+        return [a for a in known if a in generated]
     if args.assessment not in known:
         raise SystemExit(f"tobops: unknown assessment {args.assessment!r}; known: {', '.join(known)}")
     return [args.assessment]
@@ -52,7 +54,11 @@ def cmd_grade(args) -> int:
 
     course = coursedir.find(args.course)
     print(f"tobops grade: {sandbox.isolation()}")
-    results = grading.grade(course, _assessments(course, args), workers=args.workers, force=args.force)
+    try:
+        results = grading.grade(course, _assessments(course, args), workers=args.workers, force=args.force)
+    except grading.GradingError as exc:
+        print(f"tobops grade: {exc}", file=sys.stderr)
+        return 2
     print(grading.summary(results))
     return 1 if any(r.needs_attention for r in results) else 0
 

@@ -45,6 +45,10 @@ STATUSES = (GRADED, MANUAL, FAILED, MISSING)
 NBGRADER_FILES = ("timestamp.txt", "submission_secret.txt")  # written by nbgrader submit
 
 
+class GradingError(RuntimeError):
+    pass
+
+
 @dataclass
 class Result:
     student: str
@@ -220,6 +224,7 @@ CREATE TABLE IF NOT EXISTS tobops_results (
     score REAL,
     max_score REAL,
     reason TEXT,
+    problems TEXT,
     submitted_at TEXT,
     graded_at TEXT,
     PRIMARY KEY (student_id, assignment_id)
@@ -235,12 +240,13 @@ def _db(course: Course) -> sqlite3.Connection:
 def save(course: Course, results: list[Result]) -> None:
     with _db(course) as con:
         con.executemany(
-            """INSERT INTO tobops_results VALUES (?,?,?,?,?,?,?,?)
+            """INSERT INTO tobops_results VALUES (?,?,?,?,?,?,?,?,?)
                ON CONFLICT(student_id, assignment_id) DO UPDATE SET
                status=excluded.status, score=excluded.score, max_score=excluded.max_score,
-               reason=excluded.reason, submitted_at=excluded.submitted_at, graded_at=excluded.graded_at""",
+               reason=excluded.reason, problems=excluded.problems, submitted_at=excluded.submitted_at,
+               graded_at=excluded.graded_at""",
             [(r.student, r.assessment, r.status, r.score, r.max_score,
-              "; ".join(([r.reason] if r.reason else []) + r.problems), r.submitted_at,
+              "; ".join(([r.reason] if r.reason else []) + r.problems), json.dumps(r.problems), r.submitted_at,
               dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds")) for r in results])
     con.close()
 
@@ -297,6 +303,12 @@ def grade(course: Course, assessments: list[str], workers: int | None = None, fo
 
     results: list[Result] = []
     jobs: list[tuple[str, str, list[str], str]] = []
+    with course.gradebook() as gb:
+        known = {a.name for a in gb.assignments}
+    unknown = [a for a in assessments if a not in known]
+    if unknown:
+        raise GradingError(f"not generated yet: {', '.join(unknown)}. Run `nbgrader generate_assignment NAME` "
+                           "(and release it) before grading.")
     for assessment in assessments:
         max_score = _max_score(course, assessment)
         submitted, missing = _roster(course, assessment)
@@ -342,8 +354,12 @@ def grade(course: Course, assessments: list[str], workers: int | None = None, fo
 
 
 def _from_row(row: dict) -> Result:
+    problems = json.loads(row["problems"] or "[]")
+    reason = row["reason"] or ""
+    for p in problems:  # the stored reason is the reason followed by the problems
+        reason = reason.replace("; " + p, "").replace(p, "")
     return Result(row["student_id"], row["assignment_id"], row["status"], row["score"], row["max_score"],
-                  row["reason"] or "", [], row["submitted_at"] or "")
+                  reason.strip("; "), problems, row["submitted_at"] or "")
 
 
 def _result(course: Course, student: str, assessment: str, msgs: list[str], stamp: str, out: dict) -> Result:

@@ -40,7 +40,7 @@ CSS = {grading.GRADED: "graded", grading.MANUAL: "needs", grading.FAILED: "faile
 def submissions_frame(course: Course, assessments: list[str]) -> pd.DataFrame:
     rows = [r for r in grading.load_results(course) if r["assignment_id"] in assessments]
     df = pd.DataFrame(rows, columns=["student_id", "assignment_id", "status", "score", "max_score", "reason",
-                                     "submitted_at", "graded_at"])
+                                     "problems", "submitted_at", "graded_at"])
     df = df.rename(columns={"student_id": "trainee", "assignment_id": "assessment"})
     df["percent"] = (100 * df["score"].astype(float) / df["max_score"].astype(float)).round(1)
     order = {a: i for i, a in enumerate(assessments)}
