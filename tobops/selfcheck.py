@@ -45,7 +45,8 @@ def _student_id() -> str:
 
 def run(assessment: str, notebook: str | None = None, out_dir: str | Path = "feedback",
         template: Path | None = None) -> dict:
-    path = find_notebook(assessment, notebook)
+    path = find_notebook(assessment, notebook).resolve()
+    out_dir = Path(out_dir).resolve()
     try:
         nbformat.read(path, as_version=4)
     except Exception as exc:
@@ -93,7 +94,7 @@ def summary_lines(course: Course, assessment: str, student: str, result) -> list
     items = read_items(course.source_notebook(assessment), assessment)
     with course.gradebook() as gb:
         sub = gb.find_submission(assessment, student)
-        scores = {g.name: g for nb in sub.notebooks for g in nb.grades}
+        scores = {g.name: (g.score, g.max_score) for nb in sub.notebooks for g in nb.grades}
     for item in items:
         g = scores.get(item.grade_id)
         les = get_lesson(item.lesson)
@@ -101,7 +102,7 @@ def summary_lines(course: Course, assessment: str, student: str, result) -> list
         if item.kind == "written":
             lines.append(f"  ? {item.item} ({item.points:g} pts, written): grade yourself with the rubric:")
             lines += [f"      - ({r['points']}) {r['criterion']}" for r in item.rubric]
-        elif g is not None and g.score == g.max_score:
+        elif g is not None and g[0] == g[1]:
             lines.append(f"  ✔ {item.item} ({item.points:g} pts)")
         else:
             lines.append(f"  ✘ {item.item} ({item.points:g} pts): revisit {where}")
