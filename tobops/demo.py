@@ -4,8 +4,9 @@
 2. ``generate_assignment`` and ``release_assignment`` (nbgrader API, as formgrader does);
 3. a cohort of trainees: each fetches the release, answers it according to a profile
    (perfect, partial, wrong, blank, or broken), and submits through the nbgrader exchange;
-4. ``collect``, then ``tobops grade`` (parallel, sandboxed), then the CSV exports and the
-   HTML report.
+4. ``collect``, then ``tobops grade`` (parallel, sandboxed);
+5. the written answers graded by a synthetic instructor (as in formgrader), feedback
+   generated, then the CSV exports and the HTML report.
 """
 from __future__ import annotations
 
@@ -78,12 +79,41 @@ def prepare(dest: str | Path, assessments: list[str] | None = None, size: int = 
     return course, assessments, trainees
 
 
+# the share of a written answer's points a synthetic instructor gives, by profile
+WRITTEN_SHARE = {"perfect": 1.0, "partial": 0.5, "syntax": 1.0, "loop": 1.0, "wrong": 0.25}
+
+
+def grade_written(course: Course, assessments: list[str], profiles: dict[str, str]) -> int:
+    """Play the instructor in formgrader: give each written answer a manual score by rubric.
+    Returns how many answers were graded."""
+    n = 0
+    with course.gradebook() as gb:
+        for a in assessments:
+            for sub in gb.assignment_submissions(a):
+                share = WRITTEN_SHARE.get(profiles.get(sub.student.id, ""), 0.5)
+                for nb in sub.notebooks:
+                    for g in nb.grades:
+                        if g.needs_manual_grade:
+                            g.manual_score = round(share * g.max_score)
+                            g.needs_manual_grade = False  # as formgrader does when a score is entered
+                            n += 1
+                gb.db.commit()
+    return n
+
+
 def run(dest: str | Path | None = None, assessments: list[str] | None = None, size: int = 12,
         workers: int | None = None, cell_timeout: int = 5, progress: bool = True) -> DemoRun:
     t0 = time.perf_counter()
     dest = Path(dest) if dest else Path(tempfile.mkdtemp(prefix="tobops-demo-"))
     os.environ["TOBOPS_CELL_TIMEOUT"] = str(cell_timeout)
-    course, assessments, _ = prepare(dest, assessments, size)
+    course, assessments, trainees = prepare(dest, assessments, size)
     results = grading.grade(course, assessments, workers=workers, progress=progress)
+    profiles = {t.id: t.profile for t in trainees}
+    grade_written(course, assessments, profiles)
+    results = grading.refresh(course, results)
+    with chdir(course.home):
+        api = course.api()
+        for a in assessments:
+            api.generate_feedback(a)
     paths = report.html_report(course, assessments, course.home / "reports")
     return DemoRun(course, results, paths, time.perf_counter() - t0)

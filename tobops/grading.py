@@ -107,7 +107,7 @@ def precheck(course: Course, student: str, assessment: str) -> tuple[bool, list[
         except UnicodeDecodeError as exc:
             return False, [f"corrupted notebook {name}: not UTF-8 text ({exc.reason})"]
         except json.JSONDecodeError as exc:
-            return False, [f"corrupted notebook {name}: not valid JSON ({exc.msg} at line {exc.lineno}, column {exc.colno})"]
+            return False, [f"corrupted notebook {name}: not valid JSON ({exc.msg.removesuffix(" at").strip()}, line {exc.lineno}, column {exc.colno})"]
         try:
             nb = nbformat.from_dict(raw)
             if nb.get("nbformat", 0) < 4:
@@ -374,6 +374,21 @@ def _result(course: Course, student: str, assessment: str, msgs: list[str], stam
     status = MANUAL if manual else GRADED
     reason = "written answers await a grade in formgrader" if manual else ""
     return Result(student, assessment, status, score, max_score, reason, problems, stamp, out["seconds"])
+
+
+def refresh(course: Course, results: list[Result]) -> list[Result]:
+    """Re-read scores after manual grading (formgrader): a submission whose written answers
+    are all graded moves from *needs manual grading* to *graded*."""
+    out = []
+    for r in results:
+        if r.status in (GRADED, MANUAL):
+            score, max_score, manual = _scores(course, r.student, r.assessment)
+            r = Result(r.student, r.assessment, MANUAL if manual else GRADED, score, max_score,
+                       "written answers await a grade in formgrader" if manual else "", r.problems, r.submitted_at,
+                       r.seconds)
+        out.append(r)
+    save(course, out)
+    return out
 
 
 def summary(results: list[Result]) -> str:
