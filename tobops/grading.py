@@ -107,7 +107,7 @@ def precheck(course: Course, student: str, assessment: str) -> tuple[bool, list[
         except UnicodeDecodeError as exc:
             return False, [f"corrupted notebook {name}: not UTF-8 text ({exc.reason})"]
         except json.JSONDecodeError as exc:
-            return False, [f"corrupted notebook {name}: not valid JSON ({exc.msg.removesuffix(" at").strip()}, line {exc.lineno}, column {exc.colno})"]
+            return False, [f"corrupted notebook {name}: not valid JSON ({exc.msg.removesuffix(' at').strip()}, line {exc.lineno}, column {exc.colno})"]
         try:
             nb = nbformat.from_dict(raw)
             if nb.get("nbformat", 0) < 4:
