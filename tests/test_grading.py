@@ -40,7 +40,8 @@ def _release_and_source(course):
     return release, source
 
 
-def test_trainee_code_cannot_read_keys_or_gradebook(tmp_path):
+def test_trainee_code_cannot_read_keys_or_gradebook(tmp_path, monkeypatch):
+    monkeypatch.setenv("JUPYTERHUB_API_TOKEN", "hub-secret-4711")  # as when grading from a hub terminal
     course = _course(tmp_path)
     release, source = _release_and_source(course)
     key = cohort.answer_key(source, A)
@@ -55,6 +56,7 @@ def test_trainee_code_cannot_read_keys_or_gradebook(tmp_path):
         "    except OSError as exc:",
         "        print('blocked', type(exc).__name__)",
         f"print('cwd', os.getcwd(), 'home', os.path.expanduser('~'))",
+        "print('env', sorted(os.environ.items()))",
         "q1 = 'A'",
     ])
     first = next(k for k in key.values() if k["kind"] == "choice")
@@ -65,6 +67,52 @@ def test_trainee_code_cannot_read_keys_or_gradebook(tmp_path):
     out = "".join(o.get("text", "") for c in nb.cells if c.cell_type == "code" for o in c.outputs)
     assert out.count("blocked") == len(targets), out
     assert "LEAKED" not in out
+    assert "env [" in out and "hub-secret-4711" not in out, out
+
+
+def _first_choice(course):
+    release, source = _release_and_source(course)
+    key = cohort.answer_key(source, A)
+    return release, next(k for k in key.values() if k["kind"] == "choice")
+
+
+def test_each_notebook_gets_a_fresh_kernel_with_nothing_left_by_the_one_before(tmp_path):
+    """Kernels are forked from one template per worker: what one trainee's code leaves
+    behind (files, processes, variables, modules) must be gone for the next."""
+    course = _course(tmp_path)
+    release, first = _first_choice(course)
+    leave = "\n".join([
+        "import os, subprocess, sys, pandas",
+        "open(os.path.expanduser('~/left.txt'), 'w').write('x'); open('/tmp/left.txt', 'w').write('x')",
+        "subprocess.Popen(['sleep', '600'], start_new_session=True)",
+        "pandas.LEFT_BEHIND = 1; sys.modules['left_behind'] = sys",
+        "print('pid', os.getpid())",
+        "q1 = 'A'",
+    ])
+    look = "\n".join([
+        "import os, sys, pandas",
+        "procs = [open(f'/proc/{p}/cmdline').read() for p in os.listdir('/proc') if p.isdigit()]",
+        "print('pid', os.getpid())",
+        "print('files', os.path.exists(os.path.expanduser('~/left.txt')), os.path.exists('/tmp/left.txt'))",
+        "print('sleepers', sum('sleep' in c for c in procs))",
+        "print('state', hasattr(pandas, 'LEFT_BEHIND'), 'left_behind' in sys.modules, 'subprocess' in dir())",
+        "q1 = 'A'",
+    ])
+    _submit(course, "a-leaves", cohort.fill(release, {first["cell"]: leave}))
+    _submit(course, "b-looks", cohort.fill(release, {first["cell"]: look}))
+    results = grading.grade(course, [A], workers=1, progress=False)
+    assert [r.status for r in results] == [grading.GRADED] * 2 or all(r.status == grading.MANUAL for r in results)
+
+    def out(student):
+        nb = nbformat.read(course.autograded(student, A) / f"{A}.ipynb", as_version=4)
+        return "".join(o.get("text", "") for c in nb.cells if c.cell_type == "code" for o in c.outputs)
+
+    a, b = out("a-leaves"), out("b-looks")
+    assert "pid" in a and "files" in b, (a, b)
+    assert a.split("pid ")[1].split()[0] != b.split("pid ")[1].split()[0]
+    assert "files False False" in b, b
+    assert "sleepers 0" in b, b
+    assert "state False False False" in b, b
 
 
 def test_same_scores_as_stock_nbgrader_and_reruns_are_idempotent(tmp_path):

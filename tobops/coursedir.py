@@ -90,13 +90,18 @@ class Course:
         cfg.CourseDirectory.root = str(self.root)
         return cfg
 
-    def api(self, log: logging.Logger | None = None):
-        """An nbgrader API object working in this course (like formgrader uses)."""
+    def api(self, log: logging.Logger | None = None, kernel_manager: str | None = None):
+        """An nbgrader API object working in this course (like formgrader uses).
+
+        ``kernel_manager`` replaces the kernel manager class of nbgrader_config.py."""
         from nbgrader.apps import NbGraderAPI
         from nbgrader.coursedir import CourseDirectory
 
         ensure_tools_on_path()
         cfg = self.config()
+        if kernel_manager:
+            cfg.Execute.kernel_manager_class = kernel_manager
+            cfg.LimitedExecute.kernel_manager_class = kernel_manager
         log = log or quiet_logger()
         coursedir = CourseDirectory(config=cfg, log=log)
         return NbGraderAPI(coursedir, config=cfg, log=log)

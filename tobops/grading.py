@@ -193,13 +193,41 @@ def _failure_reason(log: str, error: str) -> str:
 _API = None
 
 
+class _CachedSchemaValidation:
+    """Stands in for the ``jsonschema`` module inside nbgrader's cell-metadata check.
+
+    nbgrader calls ``jsonschema.validate(metadata, schema)`` for every cell, which checks
+    the schema itself each time: a fifth of a second per notebook. This does the same
+    validation, raising the same error, with the schema checked once."""
+
+    def __init__(self) -> None:
+        import jsonschema
+
+        self._jsonschema = jsonschema
+        self.ValidationError = jsonschema.ValidationError
+        self._validators: dict[int, tuple] = {}
+
+    def validate(self, instance, schema) -> None:
+        entry = self._validators.get(id(schema))
+        if entry is None:
+            cls = self._jsonschema.validators.validator_for(schema)
+            cls.check_schema(schema)
+            entry = self._validators[id(schema)] = (schema, cls(schema))
+        error = self._jsonschema.exceptions.best_match(entry[1].iter_errors(instance))
+        if error is not None:
+            raise error
+
+
 def _init_worker(home: str) -> None:
     global _API
     import warnings
 
+    import nbgrader.nbgraderformat.common as nbformat_check
+
     warnings.filterwarnings("ignore")  # nbgrader's SQLAlchemy warnings are not the instructor's business
+    nbformat_check.jsonschema = _CachedSchemaValidation()
     os.chdir(home)
-    _API = Course(Path(home)).api(quiet_logger())
+    _API = Course(Path(home)).api(quiet_logger(), kernel_manager="tobops.forkserver.ForkingKernelManager")
 
 
 def _autograde(student: str, assessment: str) -> dict:

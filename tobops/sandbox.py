@@ -38,6 +38,9 @@ from pathlib import Path
 from jupyter_client.manager import AsyncKernelManager
 
 NOBODY = 65534
+#: The only environment variables a sandboxed kernel inherits from the grader.
+KEEP_ENV = {"PATH", "LANG", "LANGUAGE", "TZ", "TERM", "JPY_PARENT_PID", "JPY_SESSION_NAME",
+            "TOBOPS_DATA_DIR", "VIRTUAL_ENV", "PYTHONHASHSEED"}
 SYSTEM_DIRS = ("/usr", "/bin", "/sbin", "/lib", "/lib32", "/lib64", "/etc")
 
 
@@ -122,10 +125,12 @@ class SandboxedKernelManager(AsyncKernelManager):
             self._sandbox_home = None
 
 
-def _bwrap_cmd(cmd: list[str], home: str) -> list[str]:
+def _bwrap_cmd(cmd: list[str], home: str, binds: list[str] = (), pid_namespace: bool = False) -> list[str]:
     args = [bwrap(), "--die-with-parent", "--cap-drop", "ALL", "--unshare-user", "--uid", str(NOBODY),
             "--gid", str(NOBODY), "--unshare-ipc", "--unshare-uts", "--unshare-cgroup-try",
             "--proc", "/proc", "--dev", "/dev", "--tmpfs", "/tmp"]
+    if pid_namespace:
+        args.append("--unshare-pid")
     for d in SYSTEM_DIRS:
         if os.path.isdir(d) and not os.path.islink(d):
             args += ["--ro-bind", d, d]
@@ -136,6 +141,8 @@ def _bwrap_cmd(cmd: list[str], home: str) -> list[str]:
     if "-f" in cmd:  # the connection file, read-only
         conn = cmd[cmd.index("-f") + 1]
         args += ["--ro-bind", conn, conn]
+    for d in binds:
+        args += ["--bind", d, d]
     args += ["--bind", home, home, "--chdir", home, "--"]
     return args + cmd
 
@@ -146,6 +153,8 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--memory-mb", type=int, default=1024)
     parser.add_argument("--cpu-seconds", type=int, default=300)
     parser.add_argument("--file-mb", type=int, default=64)
+    parser.add_argument("--bind", action="append", default=[], help="another writable folder to share")
+    parser.add_argument("--pid-namespace", action="store_true", help="own process ids (for the fork server)")
     parser.add_argument("cmd", nargs=argparse.REMAINDER)
     args = parser.parse_args(argv)
     cmd = args.cmd[1:] if args.cmd and args.cmd[0] == "--" else args.cmd
@@ -159,12 +168,16 @@ def main(argv: list[str] | None = None) -> None:
     resource.setrlimit(resource.RLIMIT_FSIZE, (fsize, fsize))
     resource.setrlimit(resource.RLIMIT_CORE, (0, 0))
     home = args.home
+    # a clean environment: nothing of the grader's (e.g. a JupyterHub API token) reaches trainee code
+    kept = {k: v for k, v in os.environ.items() if k in KEEP_ENV or k.startswith("LC_")}
+    os.environ.clear()
+    os.environ.update(kept)
     os.environ.update(HOME=home, MPLCONFIGDIR=os.path.join(home, ".matplotlib"),
                       IPYTHONDIR=os.path.join(home, ".ipython"), JUPYTER_RUNTIME_DIR=os.path.join(home, ".runtime"),
                       OPENBLAS_NUM_THREADS="1", OMP_NUM_THREADS="1", MKL_NUM_THREADS="1",
                       PYDEVD_DISABLE_FILE_VALIDATION="1")
     if bwrap():
-        cmd = _bwrap_cmd(cmd, home)
+        cmd = _bwrap_cmd(cmd, home, args.bind, args.pid_namespace)
         # bwrap would die of the SIGINT that interrupts a timed-out cell, killing the
         # kernel with it; ignored here, it passes through to the kernel, which installs
         # its own SIGINT handler while it runs a cell
