@@ -7,7 +7,7 @@ BIN := $(CURDIR)/$(VENV)/bin
 STAMP := $(VENV)/.installed
 export PATH := $(BIN):$(PATH)
 
-.PHONY: install demo test lab data assessments clean
+.PHONY: install demo test lab hub data assessments clean
 
 $(STAMP): pyproject.toml constraints.txt
 	@$(PY) -c 'import sys; assert sys.version_info >= (3, 11), "Python 3.11+ needed, found " + sys.version.split()[0]'
@@ -34,6 +34,10 @@ test: $(STAMP)
 lab: $(STAMP)
 	$(BIN)/jupyter lab --ServerApp.root_dir=$(CURDIR) --LabApp.default_url=/lab/tree/lessons/00-welcome.ipynb
 
+# JupyterHub for a training room on 127.0.0.1:8000 (roster, passwords: hub-data/; see README)
+hub: $(STAMP)
+	$(BIN)/tobops hub --data hub-data
+
 data: $(STAMP)
 	$(BIN)/tobops data build
 
@@ -42,4 +46,4 @@ assessments: $(STAMP)
 
 clean:
 	rm -rf demo-output reports assignments/release assignments/submitted assignments/autograded \
-	       assignments/feedback assignments/gradebook.db .exchange
+	       assignments/feedback assignments/gradebook.db .exchange hub-data

@@ -15,6 +15,10 @@ c = get_config()  # noqa: F821  (provided by nbgrader)
 c.CourseDirectory.course_id = "tobops-academy"
 c.CourseDirectory.root = "assignments"
 c.Exchange.root = os.environ.get("TOBOPS_EXCHANGE", os.path.abspath(".exchange"))
+# on the course hub each trainee has private inbound/feedback folders (tobops/exchange.py);
+# without a hub these behave exactly like nbgrader's own
+c.ExchangeFactory.collect = "tobops.exchange.PrivateCollect"
+c.ExchangeFactory.release_feedback = "tobops.exchange.PrivateReleaseFeedback"
 
 # grading: trainee code runs in a limited kernel (tobops/sandbox.py), is stopped after
 # TOBOPS_CELL_TIMEOUT seconds a cell, and its kernel is shut down at once when done

@@ -23,6 +23,11 @@ def conda_requirements():
         if isinstance(d, str) and not d.startswith(("python ", "python>", "pip")) and d != "python":
             name, _, spec = d.partition(" ")
             out[canonicalize_name(name)] = Requirement(name + spec.replace(" ", ""))
+        elif isinstance(d, dict):  # packages conda must take from PyPI
+            for p in d.get("pip", []):
+                if not p.startswith("-"):
+                    name, _, spec = p.partition(" ")
+                    out[canonicalize_name(name)] = Requirement(name + spec.replace(" ", ""))
     return out
 
 

@@ -139,6 +139,7 @@ def parser() -> argparse.ArgumentParser:
     c.add_argument("--out", default="feedback", help="where to write the feedback page (default: feedback/)")
     c.set_defaults(func=cmd_selfcheck)
 
+    sub.add_parser("hub", help="start the course hub (JupyterHub) for a training room; see tobops hub --help")
     r = sub.add_parser("report", help="write the HTML cohort report (and the CSVs)")
     course_args(r, out=True)
     r.set_defaults(func=cmd_report)
@@ -146,6 +147,11 @@ def parser() -> argparse.ArgumentParser:
 
 
 def main(argv: list[str] | None = None) -> int:
+    argv = list(sys.argv[1:] if argv is None else argv)
+    if argv[:1] == ["hub"]:  # its own argument parser: tobops/hub.py
+        from tobops import hub
+
+        return hub.main(argv[1:])
     args = parser().parse_args(argv)
     try:
         return args.func(args) or 0

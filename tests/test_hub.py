@@ -1,0 +1,422 @@
+"""The course hub (`tobops hub`), driven as its users drive it.
+
+* a trainee's and the instructor's journey in a real browser (Playwright + Debian's
+  Chromium), with a screenshot at each step;
+* 20 trainees at once fetching, executing (nbgrader validate) and submitting over HTTP:
+  every submission arrives intact and in the right name;
+* the sandbox of a trainee's server: no other trainee's work, no answer keys, no gradebook.
+"""
+from __future__ import annotations
+
+import concurrent.futures as cf
+import json
+import os
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import nbformat
+import pytest
+
+from conftest import BIN, REPO, run
+from tobops import cohort
+from tobops.coursedir import chdir, new_home
+
+pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("hub")]  # one hub for the module
+A = "02-tob-vs-toc"
+COURSE_ID = "tobops-academy"
+PASSWORD = "room-password-for-tests"
+INSTRUCTOR_PASSWORD = "instructor-password-for-tests-0123456789"
+TRAINEES = [f"t{i:02d}" for i in range(1, 21)]
+CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
+
+
+def _free_port() -> int:
+    for _ in range(50):
+        with socket.socket() as s:
+            s.bind(("127.0.0.1", 0))
+            port = s.getsockname()[1]
+        if port < 65000 and all(_unused(port + i) for i in (1, 2)):
+            return port
+    raise RuntimeError("no free ports")
+
+
+def _unused(port: int) -> bool:
+    with socket.socket() as s:
+        return s.connect_ex(("127.0.0.1", port)) != 0
+
+
+class HubRun:
+    def __init__(self, base: Path) -> None:
+        self.course = new_home(base / "course")
+        with chdir(self.course.home):
+            api = self.course.api()
+            assert api.generate_assignment(A, force=True, create=True)["success"]
+        self.data = base / "hub-data"
+        self.data.mkdir()
+        (self.data / "roster.txt").write_text("instructor coach\ntrainee ana\n"
+                                              + "".join(f"trainee {t}\n" for t in TRAINEES))
+        self.port = _free_port()
+        self.url = f"http://127.0.0.1:{self.port}"
+        home = base / "home"
+        home.mkdir()
+        self.env = {**os.environ, "HOME": str(home), "PATH": f"{BIN}{os.pathsep}{os.environ['PATH']}",
+                    "TOBOPS_TRAINEE_PASSWORD": PASSWORD, "TOBOPS_INSTRUCTOR_PASSWORD": INSTRUCTOR_PASSWORD,
+                    "TOBOPS_EXCHANGE": str(self.data / "exchange")}
+        for var in ("JUPYTER_CONFIG_DIR", "JUPYTER_DATA_DIR", "JUPYTER_RUNTIME_DIR", "TOBOPS_DATA_DIR"):
+            self.env.pop(var, None)
+        # the instructor releases the assessment (as they would from a terminal)
+        self.instructor(["nbgrader", "release_assignment", A, "--force"])
+        self.log = open(base / "hub.log", "w")
+        self.proc = subprocess.Popen([str(BIN / "tobops"), "hub", "--course", str(self.course.home),
+                                      "--data", str(self.data), "--port", str(self.port)],
+                                     cwd=self.course.home, env=self.env, stdout=self.log, stderr=subprocess.STDOUT,
+                                     start_new_session=True)
+        import requests
+
+        deadline = time.monotonic() + 90
+        while True:
+            try:
+                if requests.get(self.url + "/hub/health", timeout=2).status_code == 200:
+                    break
+            except requests.RequestException:
+                pass
+            assert self.proc.poll() is None, (base / "hub.log").read_text()[-3000:]
+            assert time.monotonic() < deadline, "hub did not come up"
+            time.sleep(0.5)
+
+    def instructor(self, cmd: list[str], ok=(0,)) -> subprocess.CompletedProcess:
+        res = run(cmd, cwd=self.course.home, env=self.env, timeout=900)
+        assert res.returncode in ok, f"{cmd}: {res.stdout[-2000:]}{res.stderr[-2000:]}"
+        return res
+
+    def stop(self) -> None:
+        try:
+            os.killpg(self.proc.pid, signal.SIGTERM)
+            self.proc.wait(timeout=30)
+        except (ProcessLookupError, subprocess.TimeoutExpired):
+            os.killpg(self.proc.pid, signal.SIGKILL)
+        self.log.close()
+
+
+@pytest.fixture(scope="module")
+def hub(tmp_path_factory):
+    h = HubRun(tmp_path_factory.mktemp("hub"))
+    yield h
+    h.stop()
+
+
+def _key():
+    src = nbformat.read(REPO / "assignments" / "source" / A / f"{A}.ipynb", as_version=4)
+    return cohort.answer_key(src, A)
+
+
+def _answers(trainee: str) -> dict[str, str]:
+    """The right answers, with the written item signed by the trainee (to spot crossed work)."""
+    out = {}
+    for k in _key().values():
+        out[k["cell"]] = k["right"] if k["kind"] != "written" else f"Written by {trainee}: ToB buyers decide as a group."
+    return out
+
+
+# ---------------------------------------------------------------------------- HTTP trainee
+
+class Trainee:
+    """A trainee who logs in and uses their server's REST API, as JupyterLab does."""
+
+    def __init__(self, hub: HubRun, name: str) -> None:
+        import requests
+
+        self.hub, self.name, self.s = hub, name, requests.Session()
+        self.base = f"{hub.url}/user/{name}"
+
+    def login(self) -> None:
+        r = self.s.get(self.hub.url + "/hub/login")
+        r.raise_for_status()
+        xsrf = self.s.cookies.get("_xsrf", path="/hub/")
+        r = self.s.post(self.hub.url + "/hub/login", data={"username": self.name, "password": PASSWORD,
+                                                            "_xsrf": xsrf}, allow_redirects=True, timeout=180)
+        deadline = time.monotonic() + 180
+        while self.s.get(self.base + "/api/status", timeout=30).status_code != 200:
+            assert time.monotonic() < deadline, f"{self.name}: server did not start"
+            self.s.get(self.hub.url + f"/hub/spawn/{self.name}", timeout=180)
+            time.sleep(1)
+
+    def _headers(self) -> dict:
+        xsrf = next((c.value for c in self.s.cookies if c.name == "_xsrf" and c.path.startswith("/user/")), None)
+        if xsrf is None:
+            self.s.get(self.base + "/lab", timeout=60)
+            xsrf = next(c.value for c in self.s.cookies if c.name == "_xsrf" and c.path.startswith("/user/"))
+        return {"X-XSRFToken": xsrf}
+
+    def action(self, what: str) -> list | dict:
+        r = self.s.post(f"{self.base}/assignments/{what}", data={"assignment_id": A, "course_id": COURSE_ID},
+                        headers=self._headers(), timeout=300)
+        r.raise_for_status()
+        return r.json()
+
+    def notebook(self) -> dict:
+        r = self.s.get(f"{self.base}/api/contents/{A}/{A}.ipynb", timeout=60)
+        r.raise_for_status()
+        return r.json()["content"]
+
+    def save(self, nb: dict) -> None:
+        r = self.s.put(f"{self.base}/api/contents/{A}/{A}.ipynb", json={"type": "notebook", "content": nb},
+                       headers=self._headers(), timeout=60)
+        r.raise_for_status()
+
+    def validate(self) -> dict:
+        r = self.s.post(f"{self.base}/assignments/validate", data={"path": f"{A}/{A}.ipynb"},
+                        headers=self._headers(), timeout=600)
+        r.raise_for_status()
+        return r.json()
+
+
+def _work(hub: HubRun, name: str) -> dict:
+    t = Trainee(hub, name)
+    t.login()
+    t.action("fetch")
+    nb = nbformat.from_dict(t.notebook())
+    t.save(json.loads(nbformat.writes(cohort.fill(nb, _answers(name)))))
+    check = t.validate()
+    listing = t.action("submit")
+    return {"validate": check, "listing": listing}
+
+
+def test_twenty_trainees_at_once_every_submission_arrives_intact_in_the_right_name(hub):
+    t0 = time.monotonic()
+    with cf.ThreadPoolExecutor(max_workers=len(TRAINEES)) as pool:
+        futures = {pool.submit(_work, hub, n): n for n in TRAINEES}
+        done = {futures[f]: f.result() for f in cf.as_completed(futures)}
+    elapsed = time.monotonic() - t0
+    for name, out in done.items():
+        assert out["validate"].get("success"), (name, out["validate"])
+    hub.instructor(["nbgrader", "collect", A])
+    arrived = {}
+    for name in TRAINEES:
+        path = hub.course.root / "submitted" / name / A / f"{A}.ipynb"
+        assert path.exists(), f"{name}'s submission was lost"
+        text = path.read_text()
+        signed = {t for t in TRAINEES if f"Written by {t}:" in text}
+        assert signed == {name}, f"{name}'s submission carries {signed}"
+        arrived[name] = True
+    # each inbox holds only its owner's submission
+    private = hub.data / "exchange" / COURSE_ID / "private"
+    for name in TRAINEES:
+        subs = list((private / name / "inbound").iterdir())
+        assert subs and all(s.name.startswith(f"{name}+{A}+") for s in subs), subs
+    print(f"\nload test: {len(arrived)}/{len(TRAINEES)} submissions arrived intact in the right name, "
+          f"{elapsed:.0f} s for {len(TRAINEES)} trainees fetching, executing and submitting at once")
+
+
+def _in_sandbox(hub: HubRun, user: str, code: str) -> subprocess.CompletedProcess:
+    """Run Python inside `user`'s server sandbox, exactly as the hub launches it."""
+    home = hub.data / "homes" / user
+    home.mkdir(parents=True, exist_ok=True)
+    env = {**hub.env, "TOBOPS_HUB_DATA": str(hub.data), "TOBOPS_COURSE_HOME": str(hub.course.home)}
+    return subprocess.run([sys.executable, "-m", "tobops.hub", "launch", "--role", "trainee", "--user", user,
+                           "--home", str(home), "--", sys.executable, "-c", code],
+                          capture_output=True, text=True, timeout=120, env=env)
+
+
+@pytest.mark.skipif(not shutil.which("bwrap"), reason="bubblewrap is not installed (make install installs it)")
+def test_a_trainee_cannot_read_other_trainees_work_the_answer_keys_or_the_gradebook(hub):
+    ex = hub.data / "exchange" / COURSE_ID
+    other_box = ex / "private" / "t02" / "inbound"
+    other_box.mkdir(parents=True, exist_ok=True)
+    (other_box / "t02+secret").mkdir(exist_ok=True)
+    targets = {
+        "another trainee's submissions": str(other_box),
+        "another trainee's home": str(hub.data / "homes" / "t02"),
+        "the answer keys": str(hub.course.root / "source" / A / f"{A}.ipynb"),
+        "the gradebook": str(hub.course.db_path),
+        "the hub's secrets": str(hub.data / "secrets.json"),
+        "the course config": str(hub.course.home / "nbgrader_config.py"),
+    }
+    (hub.data / "homes" / "t02").mkdir(parents=True, exist_ok=True)
+    code = "\n".join([
+        "import os, json",
+        f"targets = {targets!r}",
+        "seen = {k: os.path.exists(p) for k, p in targets.items()}",
+        f"seen['released assessment'] = os.path.exists({str(ex / 'outbound' / A)!r})",
+        f"seen['own inbox'] = os.access({str(ex / 'inbound')!r}, os.W_OK)",
+        "print(json.dumps(seen))",
+    ])
+    res = _in_sandbox(hub, "t01", code)
+    assert res.returncode == 0, res.stderr[-2000:]
+    seen = json.loads(res.stdout.strip().splitlines()[-1])
+    for what in targets:
+        assert seen[what] is False, f"a trainee can see {what}"
+    assert seen["released assessment"] and seen["own inbox"], seen
+
+
+def test_hub_listens_on_localhost_only_and_keeps_secrets_out_of_git(hub):
+    assert not _unused(hub.port)  # it is listening on 127.0.0.1 ...
+    others = subprocess.run(["hostname", "-I"], capture_output=True, text=True).stdout.split()
+    for ip in [a for a in others if ":" not in a and not a.startswith("127.")]:
+        with socket.socket() as s:  # ... and on no other address of this machine
+            s.settimeout(2)
+            assert s.connect_ex((ip, hub.port)) != 0, f"the hub answers on {ip}"
+    secrets = hub.data / "secrets.json"
+    assert oct(secrets.stat().st_mode & 0o777) == "0o600"
+    tracked = subprocess.run(["git", "ls-files"], cwd=REPO, capture_output=True, text=True).stdout.split()
+    assert not any("secrets" in p or p.startswith("hub-data") for p in tracked)
+    assert "hub-data/" in (REPO / ".gitignore").read_text()
+
+
+def test_a_trainee_cannot_submit_in_someone_elses_name(tmp_path):
+    from tobops.exchange import ensure_private
+
+    course = new_home(tmp_path / "course")
+    exchange = tmp_path / "exchange"
+    env = {"TOBOPS_EXCHANGE": str(exchange)}
+    with chdir(course.home):
+        assert course.api().generate_assignment(A, force=True, create=True)["success"]
+    assert run(["nbgrader", "release_assignment", A], cwd=course.home, env=env).returncode == 0
+    (exchange / COURSE_ID / "inbound").mkdir(parents=True, exist_ok=True)
+    inbox, _ = ensure_private(str(exchange), COURSE_ID, "mallory")
+    forged = inbox / f"alice+{A}+2026-01-01 10:00:00.000000 UTC+abc"
+    forged.mkdir()
+    shutil.copy(course.root / "release" / A / f"{A}.ipynb", forged / f"{A}.ipynb")
+    (forged / "timestamp.txt").write_text("2026-01-01 10:00:00.000000 UTC")
+    res = run(["nbgrader", "collect", A], cwd=course.home, env=env)
+    assert res.returncode == 0, res.stderr[-2000:]
+    assert "ignored" in res.stderr and "mallory" in res.stderr
+    assert not (course.root / "submitted" / "alice").exists()
+
+
+# ---------------------------------------------------------------------------- the browser journey
+
+@pytest.mark.skipif(CHROMIUM is None, reason="Chromium is not installed (make install installs Debian's chromium)")
+def test_trainee_and_instructor_journey_in_a_real_browser(hub, tmp_path):
+    from playwright.sync_api import expect, sync_playwright
+
+    shots = tmp_path / "screenshots"
+    shots.mkdir()
+    step = iter(range(1, 100))
+
+    def snap(page, name):
+        page.screenshot(path=str(shots / f"{next(step):02d}-{name}.png"))
+
+    def login(page, user, password):
+        page.goto(hub.url + "/hub/login")
+        page.fill("input[name=username]", user)
+        page.fill("input[name=password]", password)
+        page.click("input[type=submit], button[type=submit]")
+
+    def run_all_and_wait(page):
+        page.wait_for_selector(".jp-Notebook-ExecutionIndicator[data-status='idle']", timeout=120_000)
+        page.get_by_role("menuitem", name="Run", exact=True).click()
+        page.get_by_text("Run All Cells", exact=True).click()
+        try:
+            wait_done(page)
+        except Exception:
+            snap(page, "FAILED-run-all")
+            raise
+
+    def wait_done(page):
+        page.wait_for_function("""() => {
+            const p = [...document.querySelectorAll('.jp-Notebook .jp-InputPrompt')];
+            return p.length > 0 && !p.some(e => e.textContent.includes('*'))
+                && p.filter(e => /\\[\\d+\\]/.test(e.textContent)).length > 0 }""", timeout=180_000)
+
+    def assignments_panel(page):
+        page.get_by_role("menuitem", name="Nbgrader", exact=True).click()
+        page.get_by_text("Assignment List", exact=True).click()
+        page.wait_for_selector("#released_assignments_list, .list_container", timeout=60_000)
+
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox", "--disable-gpu"])
+        page = browser.new_page(viewport={"width": 1400, "height": 900})
+        page.set_default_timeout(90_000)
+
+        # the trainee logs in and lands in JupyterLab
+        login(page, "ana", PASSWORD)
+        page.wait_for_url(f"**/user/ana/lab**", timeout=180_000)
+        page.wait_for_selector(".jp-Launcher", timeout=120_000)
+        snap(page, "trainee-logged-in")
+
+        # opens lesson 02, runs it to the end and sees its chart
+        page.goto(f"{hub.url}/user/ana/lab/tree/lessons/02-tob-vs-toc.ipynb")
+        page.wait_for_selector(".jp-Notebook .jp-Cell", timeout=120_000)
+        expect(page.locator(".jp-Notebook-ExecutionIndicator[data-status='idle'], "
+                            ".jp-Toolbar-kernelStatus, .jp-KernelStatus").first).to_be_visible()
+        run_all_and_wait(page)
+        charts = page.locator(".jp-Notebook .jp-OutputArea-output img")
+        expect(charts.first).to_be_attached()
+        assert charts.count() >= 1
+        errors = page.locator(".jp-Notebook .jp-OutputArea-output[data-mime-type='application/vnd.jupyter.stderr']")
+        assert errors.count() == 0, errors.first.inner_text()
+        charts.first.scroll_into_view_if_needed()
+        snap(page, "lesson-02-run-with-chart")
+
+        # fetches the assessment from the Assignments panel
+        assignments_panel(page)
+        snap(page, "assignment-list")
+        page.locator(f"#released_assignments_list .list_item:has-text('{A}') button:has-text('Fetch')").click()
+        page.wait_for_selector(f"#fetched_assignments_list .list_item:has-text('{A}')", timeout=60_000)
+        snap(page, "assessment-fetched")
+
+        # answers it (written into the notebook through the server, as the editor saves it),
+        # opens it, runs it, and submits it from the panel
+        t = Trainee(hub, "ana")
+        t.s.cookies.update({c["name"]: c["value"] for c in page.context.cookies()})
+        nb = nbformat.from_dict(t.notebook())
+        body = json.loads(nbformat.writes(cohort.fill(nb, _answers("ana"))))
+        r = page.request.put(f"{hub.url}/user/ana/api/contents/{A}/{A}.ipynb",
+                             data=json.dumps({"type": "notebook", "content": body}),
+                             headers={"X-XSRFToken": next(c["value"] for c in page.context.cookies()
+                                                          if c["name"] == "_xsrf" and c["path"].startswith("/user/")),
+                                      "Content-Type": "application/json"})
+        assert r.ok, r.text()
+        page.goto(f"{hub.url}/user/ana/lab/tree/{A}/{A}.ipynb")
+        page.wait_for_selector(".jp-Notebook .jp-Cell", timeout=120_000)
+        run_all_and_wait(page)
+        snap(page, "assessment-answered-and-run")
+        page.keyboard.press("Control+s")
+        assignments_panel(page)
+        page.locator(f"#fetched_assignments_list .list_item:has-text('{A}') button:has-text('Submit')").click()
+        page.wait_for_selector(f"#submitted_assignments_list .list_item:has-text('{A}')", timeout=60_000)
+        snap(page, "assessment-submitted")
+
+        # the instructor collects, grades with tobops grade, and releases feedback
+        hub.instructor(["nbgrader", "collect", A])
+        graded = hub.instructor([str(BIN / "tobops"), "grade", A], ok=(0, 1))
+        assert "ana" in graded.stdout + graded.stderr
+        hub.instructor(["nbgrader", "generate_feedback", A])
+        hub.instructor(["nbgrader", "release_feedback", A])
+        instructor = browser.new_context(viewport={"width": 1400, "height": 900}).new_page()
+        login(instructor, "coach", INSTRUCTOR_PASSWORD)
+        instructor.wait_for_url("**/user/coach/**", timeout=180_000)
+        instructor.goto(f"{hub.url}/user/coach/formgrader/manage_submissions/{A}")
+        instructor.wait_for_selector("text=ana", timeout=120_000)
+        snap(instructor, "instructor-formgrader-sees-graded-submission")
+
+        # the trainee fetches and opens their feedback
+        page.reload()
+        page.wait_for_selector(".jp-Launcher, .jp-Notebook", timeout=120_000)
+        assignments_panel(page)
+        page.locator(f"#submitted_assignments_list .list_item:has-text('{A}') button:has-text('Fetch Feedback')").click()
+        link = page.locator(f"#submitted_assignments_list .list_item:has-text('{A}') a:has-text('view feedback')").first
+        expect(link).to_be_visible(timeout=60_000)
+        snap(page, "feedback-fetched")
+        feedback = sorted((hub.data / "homes" / "ana" / A / "feedback").glob(f"*/{A}.html"))
+        assert feedback, "feedback was not fetched into the trainee's home"
+        try:
+            with page.expect_popup(timeout=30_000) as popup:
+                link.click()
+            fb = popup.value
+            fb.wait_for_load_state()
+        except Exception:  # the link opened in place or was blocked: open the fetched file itself
+            fb = browser.new_context(viewport={"width": 1400, "height": 900}).new_page()
+            fb.goto(feedback[-1].as_uri())
+        expect(fb.get_by_text("Score").first).to_be_visible()
+        snap(fb, "trainee-reads-feedback")
+        browser.close()
+    names = sorted(p.name for p in shots.iterdir())
+    assert len(names) >= 9, names
+    print(f"\nscreenshots: {shots}")
