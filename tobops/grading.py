@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import concurrent.futures as cf
 import datetime as dt
+import functools
 import json
 import multiprocessing
 import os
@@ -73,6 +74,13 @@ class Result:
 
 # --------------------------------------------------------------------------- checks
 
+@functools.lru_cache(maxsize=64)
+def _cached_release_cells(path: str, mtime: float) -> dict[str, str]:
+    nb = nbformat.read(path, as_version=4)
+    return {c.metadata["nbgrader"]["grade_id"]: c.source for c in nb.cells
+            if c.metadata.get("nbgrader", {}).get("grade_id")}
+
+
 def _expected_notebooks(course: Course, assessment: str) -> list[str]:
     return sorted(p.name for p in course.source(assessment).glob("*.ipynb"))
 
@@ -81,9 +89,7 @@ def _release_cells(course: Course, assessment: str, name: str) -> dict[str, str]
     path = course.root / "release" / assessment / name
     if not path.exists():
         return {}
-    nb = nbformat.read(path, as_version=4)
-    return {c.metadata["nbgrader"]["grade_id"]: c.source for c in nb.cells
-            if c.metadata.get("nbgrader", {}).get("grade_id")}
+    return _cached_release_cells(str(path), path.stat().st_mtime)
 
 
 def precheck(course: Course, student: str, assessment: str) -> tuple[bool, list[str]]:
@@ -191,6 +197,7 @@ def _failure_reason(log: str, error: str) -> str:
 # --------------------------------------------------------------------------- workers
 
 _API = None
+_COURSE: Course | None = None
 
 
 class _CachedSchemaValidation:
@@ -227,7 +234,18 @@ def _init_worker(home: str) -> None:
     warnings.filterwarnings("ignore")  # nbgrader's SQLAlchemy warnings are not the instructor's business
     nbformat_check.jsonschema = _CachedSchemaValidation()
     os.chdir(home)
-    _API = Course(Path(home)).api(quiet_logger(), kernel_manager="tobops.forkserver.ForkingKernelManager")
+    global _COURSE
+    _COURSE = Course(Path(home))
+    _API = _COURSE.api(quiet_logger(), kernel_manager="tobops.forkserver.ForkingKernelManager")
+
+
+def _grade_one(student: str, assessment: str, stamp: str) -> "Result":
+    """In a worker: check one submission, grade it, read its outputs and scores."""
+    course = _COURSE
+    ok, msgs = precheck(course, student, assessment)
+    if not ok:
+        return Result(student, assessment, FAILED, None, _max_score(course, assessment), msgs[0], msgs[1:], stamp)
+    return _result(course, student, assessment, msgs, stamp, _autograde(student, assessment))
 
 
 def _autograde(student: str, assessment: str) -> dict:
@@ -349,27 +367,23 @@ def grade(course: Course, assessments: list[str], workers: int | None = None, fo
                     and course.autograded(student, assessment).exists()):
                 results.append(_from_row(prev))
                 continue
-            ok, msgs = precheck(course, student, assessment)
-            if not ok:
-                results.append(Result(student, assessment, FAILED, None, max_score, msgs[0], msgs[1:], stamp))
-            else:
-                jobs.append((student, assessment, msgs, stamp))
+            jobs.append((student, assessment, stamp, max_score))
 
-    save(course, results)  # not-submitted and unreadable submissions are known already
+    save(course, results)  # not-submitted (and unchanged) submissions are known already
     bar = tqdm(total=len(jobs), desc="grading", unit="notebook", disable=not progress or not jobs,
                dynamic_ncols=True)
     failed = 0
     ctx = multiprocessing.get_context("spawn")
     with cf.ProcessPoolExecutor(max_workers=min(workers, max(1, len(jobs))), mp_context=ctx,
                                 initializer=_init_worker, initargs=(str(course.home),)) as pool:
-        futures = {pool.submit(_autograde, s, a): (s, a, msgs, stamp) for s, a, msgs, stamp in jobs}
+        futures = {pool.submit(_grade_one, s, a, stamp): (s, a, stamp, m) for s, a, stamp, m in jobs}
         for fut in cf.as_completed(futures):
-            student, assessment, msgs, stamp = futures[fut]
+            student, assessment, stamp, max_score = futures[fut]
             try:
-                out = fut.result()
+                res = fut.result()
             except Exception as exc:  # a worker process died
-                out = {"success": False, "log": "", "error": f"{type(exc).__name__}: {exc}", "seconds": 0.0}
-            res = _result(course, student, assessment, msgs, stamp, out)
+                res = Result(student, assessment, FAILED, None, max_score,
+                             f"grading process failed ({type(exc).__name__}: {exc})", [], stamp)
             failed += res.status == FAILED
             save(course, [res])
             results.append(res)
