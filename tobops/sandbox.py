@@ -25,11 +25,13 @@ Limits come from environment variables so the instructor can set them in one pla
 from __future__ import annotations
 
 import argparse
+import functools
 import glob
 import os
 import resource
 import shutil
 import signal
+import subprocess
 import sys
 import sysconfig
 import tempfile
@@ -52,8 +54,19 @@ def limits() -> dict[str, int]:
     }
 
 
+@functools.lru_cache(maxsize=1)
 def bwrap() -> str | None:
-    return shutil.which("bwrap")
+    """The bubblewrap binary, if it is installed *and works here* (containers may block the
+    user namespaces it needs; then it would fail on every kernel)."""
+    path = shutil.which("bwrap")
+    if path is None:
+        return None
+    try:
+        ok = subprocess.run([path, "--unshare-user", "--unshare-pid", "--ro-bind", "/", "/", "--proc", "/proc",
+                             "--dev", "/dev", "true"], capture_output=True, timeout=20).returncode == 0
+    except (OSError, subprocess.TimeoutExpired):
+        ok = False
+    return path if ok else None
 
 
 def isolation() -> str:
@@ -62,7 +75,7 @@ def isolation() -> str:
     base = f"memory {lim['memory_mb']} MB, CPU {lim['cpu_seconds']} s, files {lim['file_mb']} MB"
     if bwrap():
         return f"trainee code runs sandboxed (bubblewrap: no access to course files) with limits: {base}"
-    return (f"WARNING: bubblewrap (bwrap) not found, so trainee code runs with limits ({base}) but can "
+    return (f"WARNING: bubblewrap (bwrap) is missing or blocked here, so trainee code runs with limits ({base}) but can "
             "read the files you can read, answer keys included; install bubblewrap to isolate it")
 
 
