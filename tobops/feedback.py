@@ -5,7 +5,9 @@ hidden tests restored by nbgrader, and Python tracebacks that quote the failing 
 line. :class:`HideAnswerKeys` (enabled in ``nbgrader_config.py``) removes both from the
 feedback copy: hidden-test regions are cut out of test cells, and the outputs of test
 cells keep only the error's one-line message, which names the item and the lesson
-section to revisit.
+section to revisit. Trainee code could also print the hidden tests while it was graded
+(IPython keeps every executed cell in ``In``/``_ih``), so any output line that quotes a
+hidden-test line is replaced by a notice.
 """
 from __future__ import annotations
 
@@ -32,10 +34,54 @@ def _is_test_cell(cell) -> bool:
     return cell.cell_type == "code" and meta.get("grade") and not meta.get("solution")
 
 
+def hidden_lines(source: str) -> list[str]:
+    lines, hiding = [], False
+    for line in source.splitlines():
+        if BEGIN in line:
+            hiding = True
+        elif END in line:
+            hiding = False
+        elif hiding and len(line.strip()) >= 6:
+            lines.append(line.strip())
+    return lines
+
+
+REDACTED = "[tobops: hidden test code removed from this output]"
+
+
+def _redact(text: str, secrets: list[str]) -> str:
+    if not any(s in text for s in secrets):
+        return text
+    out = []
+    for line in text.split("\n"):
+        out.append(REDACTED if any(s in line for s in secrets) else line)
+    return "\n".join(out)
+
+
 class HideAnswerKeys(Preprocessor):
     enabled = Bool(True).tag(config=True)  # nbconvert preprocessors are off unless enabled
 
+    def preprocess(self, nb, resources):
+        self._secrets = sorted({ln for c in nb.cells if _is_test_cell(c) for ln in hidden_lines(c.source)})
+        return super().preprocess(nb, resources)
+
+    def _redact_outputs(self, cell) -> None:
+        secrets = getattr(self, "_secrets", [])
+        if not secrets:
+            return
+        for out in cell.get("outputs", []):
+            if "text" in out:
+                out.text = _redact(out.text if isinstance(out.text, str) else "".join(out.text), secrets)
+            for key, val in list(out.get("data", {}).items()):
+                if key.startswith("text/") and isinstance(val, (str, list)):
+                    out.data[key] = _redact(val if isinstance(val, str) else "".join(val), secrets)
+            if out.output_type == "error":
+                out.evalue = _redact(str(out.get("evalue", "")), secrets)
+                out.traceback = [_redact(t, secrets) for t in out.get("traceback", [])]
+
     def preprocess_cell(self, cell, resources, index):
+        if cell.cell_type == "code":
+            self._redact_outputs(cell)
         if not _is_test_cell(cell):
             return cell, resources
         cell.source, _ = strip_hidden(cell.source)

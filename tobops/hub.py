@@ -152,8 +152,8 @@ def configure(c) -> None:
     c.Authenticator.allowed_users = set(trainees) | set(instructors)
     c.JupyterHub.spawner_class = CourseSpawner
     c.Spawner.default_url = "/lab"
-    c.Spawner.start_timeout = 120
-    c.Spawner.http_timeout = 120
+    c.Spawner.start_timeout = 300  # a whole room logging in at once on a small machine
+    c.Spawner.http_timeout = 300
     c.JupyterHub.shutdown_on_logout = False
 
 
