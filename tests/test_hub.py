@@ -317,8 +317,17 @@ def check_trainee_and_instructor_journey_in_a_real_browser(hub, tmp_path):
 
     def run_all_and_wait(page):
         page.wait_for_selector(f"{VISIBLE} .jp-Notebook-ExecutionIndicator[data-status='idle']", timeout=120_000)
-        page.get_by_role("menuitem", name="Run", exact=True).click()
-        page.locator(".lm-Menu-itemLabel").get_by_text("Run All Cells", exact=True).click()
+        started = """() => [...document.querySelectorAll('.jp-NotebookPanel:not(.lm-mod-hidden) .jp-InputPrompt')]
+            .some(e => /\\[(\\*|\\d+)\\]/.test(e.textContent))"""
+        for attempt in range(3):  # on a busy machine the first click can land before the notebook has focus
+            page.locator(f"{VISIBLE} .jp-Cell").first.click()
+            page.get_by_role("menuitem", name="Run", exact=True).click()
+            page.locator(".lm-Menu-itemLabel").get_by_text("Run All Cells", exact=True).click()
+            try:
+                page.wait_for_function(started, timeout=30_000)
+                break
+            except Exception:
+                page.keyboard.press("Escape")
         try:
             wait_done(page)
         except Exception:
