@@ -31,7 +31,7 @@ from pathlib import Path
 from tobops.course import COURSE_ID, repo_root
 from tobops.coursedir import Course, ensure_tools_on_path, find
 from tobops.exchange import ensure_private
-from tobops.sandbox import SYSTEM_DIRS, _package_dirs, bwrap
+from tobops.sandbox import bwrap, read_only_view
 
 PACKAGE = Path(__file__).resolve().parent
 HUB_FILES = PACKAGE / "data" / "hub"
@@ -201,13 +201,7 @@ def trainee_sandbox(cmd: list[str], user: str, home: Path, hub: Hub) -> list[str
     inbound, feedback = ensure_private(str(hub.exchange), COURSE_ID, user)
     args = [bwrap(), "--die-with-parent", "--unshare-user", "--unshare-ipc", "--unshare-uts", "--unshare-pid",
             "--unshare-cgroup-try", "--cap-drop", "ALL", "--proc", "/proc", "--dev", "/dev", "--tmpfs", "/tmp"]
-    for d in SYSTEM_DIRS:
-        if os.path.islink(d):
-            args += ["--symlink", os.readlink(d), d]
-        elif os.path.isdir(d):
-            args += ["--ro-bind", d, d]
-    for d in _package_dirs():
-        args += ["--ro-bind", d, d]
+    args += read_only_view()
     args += ["--bind", str(home), str(home),
              "--ro-bind", str(course_ex / "outbound"), str(course_ex / "outbound"),
              "--bind", str(inbound), str(course_ex / "inbound"),

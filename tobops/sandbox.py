@@ -138,19 +138,27 @@ class SandboxedKernelManager(AsyncKernelManager):
             self._sandbox_home = None
 
 
+def read_only_view() -> list[str]:
+    """bwrap arguments showing the system, Python and the course package, read-only
+    (shared by grading kernels and the hub's trainee servers)."""
+    args: list[str] = []
+    for d in SYSTEM_DIRS:
+        if os.path.islink(d):
+            args += ["--symlink", os.readlink(d), d]
+        elif os.path.isdir(d):
+            args += ["--ro-bind", d, d]
+    for d in _package_dirs():
+        args += ["--ro-bind", d, d]
+    return args
+
+
 def _bwrap_cmd(cmd: list[str], home: str, binds: list[str] = (), pid_namespace: bool = False) -> list[str]:
     args = [bwrap(), "--die-with-parent", "--cap-drop", "ALL", "--unshare-user", "--uid", str(NOBODY),
             "--gid", str(NOBODY), "--unshare-ipc", "--unshare-uts", "--unshare-cgroup-try",
             "--proc", "/proc", "--dev", "/dev", "--tmpfs", "/tmp"]
     if pid_namespace:
         args.append("--unshare-pid")
-    for d in SYSTEM_DIRS:
-        if os.path.isdir(d) and not os.path.islink(d):
-            args += ["--ro-bind", d, d]
-        elif os.path.islink(d):
-            args += ["--symlink", os.readlink(d), d]
-    for d in _package_dirs():
-        args += ["--ro-bind", d, d]
+    args += read_only_view()
     if "-f" in cmd:  # the connection file, read-only
         conn = cmd[cmd.index("-f") + 1]
         args += ["--ro-bind", conn, conn]
