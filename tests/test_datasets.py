@@ -257,3 +257,16 @@ def test_error_for_bad_category_extra_column_and_unknown_name(copy_dir):
         validate("events", df)
     with pytest.raises(DatasetError, match="unknown dataset"):
         load("no_such_table", copy_dir)
+
+
+def test_load_hands_out_copies_and_reads_a_changed_file_again(copy_dir):
+    """load() keeps each parsed file (the grading fork server fills it once for all
+    kernels): callers get copies, and a file that changed is read again."""
+    first = load("deals", copy_dir)
+    first["amount_cny"] = 0
+    first["scratch"] = 1
+    again = load("deals", copy_dir)
+    assert "scratch" not in again and again["amount_cny"].gt(0).any()
+    pd.testing.assert_frame_equal(again, ds._parse_csv(copy_dir / "deals.csv", DATASETS["deals"]))
+    _rewrite(copy_dir / "deals.csv", lambda rows: rows[:-1])
+    assert len(load("deals", copy_dir)) == len(again) - 1

@@ -1,8 +1,9 @@
 """`tobops grade` on hand-made submissions: same scores as stock nbgrader, trainee code
-cannot read the answer keys or the gradebook, reruns are idempotent."""
+cannot read the answer keys or the gradebook nor reach the network, reruns are idempotent."""
 from __future__ import annotations
 
 import os
+import socket
 import sqlite3
 import sys
 
@@ -47,8 +48,16 @@ def test_trainee_code_cannot_read_keys_or_gradebook(tmp_path, monkeypatch):
     key = cohort.answer_key(source, A)
     targets = [course.source_notebook(A), course.db_path, course.home / "nbgrader_config.py",
                course.root / "release" / A / f"{A}.ipynb"]
+    hub = socket.socket()  # stands in for a hub (or anything else) listening on localhost
+    hub.bind(("127.0.0.1", 0))
+    hub.listen()
     snoop = "\n".join([
-        "import os",
+        "import os, socket",
+        "try:",
+        f"    socket.create_connection(('127.0.0.1', {hub.getsockname()[1]}), timeout=3).close()",
+        "    print('LEAKED: reached localhost')",
+        "except OSError as exc:",
+        "    print('no network', type(exc).__name__)",
         f"for p in {[str(t) for t in targets]!r}:",
         "    try:",
         "        data = open(p, 'rb').read(40)",
@@ -68,6 +77,8 @@ def test_trainee_code_cannot_read_keys_or_gradebook(tmp_path, monkeypatch):
     assert out.count("blocked") == len(targets), out
     assert "LEAKED" not in out
     assert "env [" in out and "hub-secret-4711" not in out, out
+    assert "no network" in out, out
+    hub.close()
 
 
 def _first_choice(course):

@@ -3,8 +3,9 @@
 Most of the cost of grading one notebook is not the trainee's cells (a few hundredths of
 a second) but starting Python, importing ipykernel, IPython and pandas, every time. A
 grading worker therefore starts one *template* process, inside the same sandbox and
-limits as any grading kernel (:mod:`tobops.sandbox`), that imports all of that once and
-never runs trainee code. Each notebook then gets its own kernel process, forked from the
+limits as any grading kernel (:mod:`tobops.sandbox`), that imports all of that once, reads
+the course's datasets once (:func:`tobops.datasets.preload`), and never runs trainee code.
+Each notebook then gets its own kernel process, forked from the
 template: a fresh process with its own memory, so no state passes from one trainee to the
 next. Before the next fork the template kills every process the last kernel left behind
 (the sandbox has its own process-id namespace) and deletes the files it wrote (its home
@@ -14,7 +15,9 @@ The kernel manager (:class:`ForkingKernelManager`) launches a tiny *stub* instea
 kernel. The stub hands the kernel's connection file to the template over a Unix socket,
 forwards interrupts, and exits with the kernel's exit code, so jupyter_client and
 nbclient see an ordinary kernel process: interrupting a cell that runs too long, killing
-the kernel at shutdown, and noticing a kernel that died all work as usual.
+the kernel at shutdown, and noticing a kernel that died all work as usual. Kernels talk
+to the grader over Unix sockets in the template's folder, not TCP, so the sandbox has no
+network at all: trainee code cannot reach a hub or a database on localhost.
 
 Only ``tobops grade`` uses this (see :mod:`tobops.grading`); stock ``nbgrader autograde``
 keeps starting every kernel from scratch.
@@ -22,6 +25,7 @@ keeps starting every kernel from scratch.
 from __future__ import annotations
 
 import argparse
+import itertools
 import json
 import os
 import select
@@ -35,7 +39,7 @@ import time
 from queue import Empty
 
 from jupyter_client.asynchronous import AsyncKernelClient
-from traitlets import DottedObjectName, Type
+from traitlets import CaselessStrEnum, DottedObjectName, Type, default
 
 from tobops.sandbox import SandboxedKernelManager, _font_cache, bwrap, limits
 
@@ -44,6 +48,13 @@ PRELOAD = ("ipykernel.kernelapp", "ipykernel.ipkernel", "ipykernel.debugger", "i
            "jupyter_client.session", "numpy", "pandas", "tobops.checks", "tobops.datasets")
 # matplotlib is left out on purpose: it remembers its config folder at import, and each
 # kernel needs its own.
+
+#: How grading kernels differ from a default IPython kernel. No input-history database
+#: (nobody reads it, and it costs a thread and an SQLite file per kernel), and plain
+#: Python tracebacks instead of IPython's annotated ones, which take tens of milliseconds
+#: each to build; a blank answer raises one in every cell. Scores do not change; the
+#: feedback shows an ordinary traceback ending with the same error and message.
+KERNEL_ARGS = ("--HistoryManager.enabled=False", "--InteractiveShell.xmode=Plain")
 
 # The stub is run with ``python -I -S -c``: no site-packages, so it starts in ~10 ms.
 STUB = r"""
@@ -87,7 +98,7 @@ class ForkServer:
         for f in _font_cache():
             shutil.copy(f, os.path.join(self.home, ".matplotlib"))
         lim = limits()
-        cmd = [sys.executable, "-m", "tobops.sandbox", "--home", self.home, "--pid-namespace",
+        cmd = [sys.executable, "-m", "tobops.sandbox", "--home", self.home, "--pid-namespace", "--no-network",
                "--bind", self.dir,
                "--memory-mb", str(lim["memory_mb"]), "--cpu-seconds", str(lim["cpu_seconds"]),
                "--file-mb", str(lim["file_mb"]), "--",
@@ -161,11 +172,23 @@ class QuickReadyClient(AsyncKernelClient):
     wait_for_ready = _async_wait_for_ready
 
 
+_COUNTER = itertools.count()
+
+
 class ForkingKernelManager(SandboxedKernelManager):
     """Starts each kernel by forking the worker's template instead of a new Python."""
 
     client_class = DottedObjectName("tobops.forkserver.QuickReadyClient")
     client_factory = Type(QuickReadyClient, klass=AsyncKernelClient)
+    # Unix sockets in the template's folder instead of TCP ports: the sandbox then has no
+    # network at all (trainee code cannot reach the hub or anything else on localhost).
+    transport = CaselessStrEnum(["tcp", "ipc"], default_value="ipc", config=True)
+
+    @default("ip")
+    def _ip_default(self) -> str:
+        if self.transport != "ipc":
+            return "127.0.0.1"
+        return os.path.join(server().dir, f"k{os.getpid()}-{next(_COUNTER)}")
 
     async def _async_wait(self, pollinterval: float = 0.1) -> None:
         # a killed stub is gone within milliseconds; don't poll for it every 100 ms
@@ -253,7 +276,7 @@ def _kernel(connection: dict, home: str, font_cache: list[tuple[str, bytes]]) ->
             del sys.path[0]
         from ipykernel import kernelapp
 
-        kernelapp.launch_new_instance(argv=["-f", conn])
+        kernelapp.launch_new_instance(argv=["-f", conn, *KERNEL_ARGS])
         code = 0
     except SystemExit as exc:
         code = exc.code if isinstance(exc.code, int) else 1
@@ -316,6 +339,9 @@ def main(argv: list[str] | None = None) -> None:
 
     for name in PRELOAD:
         importlib.import_module(name)
+    from tobops import datasets
+
+    datasets.preload()  # each kernel then copies the course's datasets instead of parsing them
     mpl = os.environ.get("MPLCONFIGDIR", "")
     font_cache = []
     if os.path.isdir(mpl):

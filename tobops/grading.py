@@ -225,6 +225,38 @@ class _CachedSchemaValidation:
             raise error
 
 
+def _share_gradebook_engines() -> None:
+    """Autograding one notebook makes about a dozen ``Gradebook`` objects, and each makes
+    its own SQLAlchemy engine, whose statement cache dies with it: every query is compiled
+    afresh, a quarter of a second per notebook. In a worker, one engine per database URL
+    is kept and reused (``Gradebook.close`` disposes only its pooled connections), so each
+    query is compiled once, and its tables are created (or checked) once, not a dozen
+    times. The SQL that changes the database is the same."""
+    import nbgrader.api as nbgrader_api
+    from sqlalchemy import create_engine
+
+    engines: dict = {}
+
+    def shared_engine(url, **kwargs):
+        key = (str(url), tuple(sorted(kwargs.items())))
+        if key not in engines:
+            engines[key] = create_engine(url, **kwargs)
+        return engines[key]
+
+    nbgrader_api.create_engine = shared_engine
+    # and, with the engine shared, the tables need making (or checking) only once
+    metadata, made = nbgrader_api.Base.metadata, set()
+    create_all = metadata.create_all
+
+    def create_all_once(bind=None, **kwargs):
+        if bind is None or id(bind) not in made:
+            create_all(bind=bind, **kwargs)
+            if bind is not None:
+                made.add(id(bind))
+
+    metadata.create_all = create_all_once
+
+
 def _init_worker(home: str) -> None:
     global _API
     import warnings
@@ -233,6 +265,7 @@ def _init_worker(home: str) -> None:
 
     warnings.filterwarnings("ignore")  # nbgrader's SQLAlchemy warnings are not the instructor's business
     nbformat_check.jsonschema = _CachedSchemaValidation()
+    _share_gradebook_engines()
     os.chdir(home)
     global _COURSE
     _COURSE = Course(Path(home))

@@ -152,12 +152,15 @@ def read_only_view() -> list[str]:
     return args
 
 
-def _bwrap_cmd(cmd: list[str], home: str, binds: list[str] = (), pid_namespace: bool = False) -> list[str]:
+def _bwrap_cmd(cmd: list[str], home: str, binds: list[str] = (), pid_namespace: bool = False,
+               network: bool = True) -> list[str]:
     args = [bwrap(), "--die-with-parent", "--cap-drop", "ALL", "--unshare-user", "--uid", str(NOBODY),
             "--gid", str(NOBODY), "--unshare-ipc", "--unshare-uts", "--unshare-cgroup-try",
             "--proc", "/proc", "--dev", "/dev", "--tmpfs", "/tmp"]
     if pid_namespace:
         args.append("--unshare-pid")
+    if not network:
+        args.append("--unshare-net")
     args += read_only_view()
     if "-f" in cmd:  # the connection file, read-only
         conn = cmd[cmd.index("-f") + 1]
@@ -176,6 +179,8 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--file-mb", type=int, default=64)
     parser.add_argument("--bind", action="append", default=[], help="another writable folder to share")
     parser.add_argument("--pid-namespace", action="store_true", help="own process ids (for the fork server)")
+    parser.add_argument("--no-network", action="store_true",
+                        help="no network at all, not even localhost (kernels that talk over Unix sockets)")
     parser.add_argument("cmd", nargs=argparse.REMAINDER)
     args = parser.parse_args(argv)
     cmd = args.cmd[1:] if args.cmd and args.cmd[0] == "--" else args.cmd
@@ -198,7 +203,7 @@ def main(argv: list[str] | None = None) -> None:
                       OPENBLAS_NUM_THREADS="1", OMP_NUM_THREADS="1", MKL_NUM_THREADS="1",
                       PYDEVD_DISABLE_FILE_VALIDATION="1")
     if bwrap():
-        cmd = _bwrap_cmd(cmd, home, args.bind, args.pid_namespace)
+        cmd = _bwrap_cmd(cmd, home, args.bind, args.pid_namespace, network=not args.no_network)
         # bwrap would die of the SIGINT that interrupts a timed-out cell, killing the
         # kernel with it; ignored here, it passes through to the kernel, which installs
         # its own SIGINT handler while it runs a cell
