@@ -36,6 +36,30 @@ def isolated_home(tmp_path, monkeypatch, mpl_cache):
     return home
 
 
+#: The lesson tests' dataset fixtures: fixture name -> dataset. Each test gets its own copy
+#: (``tobops.datasets.load`` keeps the parsed file and hands out copies).
+DATASET_FIXTURES = {
+    "deals": "deals", "stakeholders": "deal_stakeholders", "saas": "saas_accounts", "events": "events",
+    "leads": "leads", "content": "content", "tickets": "tickets", "cohorts": "toc_cohorts",
+    "metrics": "metrics_weekly", "training": "training_assessments", "visits": "client_visits",
+    "cases": "case_library", "seed_users": "seed_users", "worklog": "ops_worklog", "plan": "content_plan",
+}
+
+
+def _dataset_fixture(fixture_name: str, dataset: str):
+    def fixture():
+        from tobops.datasets import load
+
+        return load(dataset)
+
+    fixture.__doc__ = f"The {dataset} dataset, a fresh copy."
+    return pytest.fixture(fixture, name=fixture_name)
+
+
+for _fixture_name, _dataset in DATASET_FIXTURES.items():
+    globals()[_fixture_name] = _dataset_fixture(_fixture_name, _dataset)
+
+
 def run(cmd: list[str], cwd: Path, timeout: int = 600, env: dict | None = None) -> subprocess.CompletedProcess:
     """Run a command as a user would type it; returns the completed process."""
     return subprocess.run(cmd, cwd=cwd, capture_output=True, text=True, timeout=timeout,

@@ -6,18 +6,7 @@ import pytest
 
 matplotlib.use("Agg")
 
-from tobops.datasets import load  # noqa: E402
 from tobops.interactives import l01  # noqa: E402
-
-
-@pytest.fixture(scope="module")
-def worklog():
-    return load("ops_worklog")
-
-
-@pytest.fixture(scope="module")
-def cohorts():
-    return load("toc_cohorts")
 
 
 def test_role_lists_are_complete():

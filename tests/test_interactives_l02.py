@@ -12,23 +12,7 @@ import pytest
 
 matplotlib.use("Agg")
 
-from tobops.datasets import load  # noqa: E402
 from tobops.interactives import l02  # noqa: E402
-
-
-@pytest.fixture(scope="module")
-def deals():
-    return load("deals")
-
-
-@pytest.fixture(scope="module")
-def stakeholders():
-    return load("deal_stakeholders")
-
-
-@pytest.fixture(scope="module")
-def content():
-    return load("content")
 
 
 def _direct_met_sets(deals, stakeholders):

@@ -10,11 +10,6 @@ from tobops.datasets import load  # noqa: E402
 from tobops.interactives import l03  # noqa: E402
 
 
-@pytest.fixture(scope="module")
-def metrics():
-    return load("metrics_weekly")
-
-
 def test_candidates_have_data(metrics):
     for b in l03.BUSINESSES:
         cands = l03.candidates(metrics, b)

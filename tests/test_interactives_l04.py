@@ -11,23 +11,7 @@ import pytest
 
 matplotlib.use("Agg")
 
-from tobops.datasets import load  # noqa: E402
 from tobops.interactives import l04  # noqa: E402
-
-
-@pytest.fixture(scope="module")
-def deals():
-    return load("deals")
-
-
-@pytest.fixture(scope="module")
-def saas():
-    return load("saas_accounts")
-
-
-@pytest.fixture(scope="module")
-def tickets():
-    return load("tickets")
 
 
 # --- "how the money comes back" --------------------------------------------------------

@@ -8,18 +8,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from tobops.datasets import load
 from tobops.interactives import l05
-
-
-@pytest.fixture(scope="module")
-def cases():
-    return load("case_library")
-
-
-@pytest.fixture(scope="module")
-def deals():
-    return load("deals")
 
 
 def _direct_gain(cases):

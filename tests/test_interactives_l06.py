@@ -5,28 +5,7 @@ import ipywidgets as widgets
 import pandas as pd
 import pytest
 
-from tobops.datasets import load
 from tobops.interactives import l06
-
-
-@pytest.fixture(scope="module")
-def training():
-    return load("training_assessments")
-
-
-@pytest.fixture(scope="module")
-def visits():
-    return load("client_visits")
-
-
-@pytest.fixture(scope="module")
-def deals():
-    return load("deals")
-
-
-@pytest.fixture(scope="module")
-def stakeholders():
-    return load("deal_stakeholders")
 
 
 def test_eight_tasks_in_order():

@@ -5,23 +5,7 @@ import ipywidgets as widgets
 import pandas as pd
 import pytest
 
-from tobops.datasets import load
 from tobops.interactives import l07
-
-
-@pytest.fixture(scope="module")
-def events():
-    return load("events")
-
-
-@pytest.fixture(scope="module")
-def leads():
-    return load("leads")
-
-
-@pytest.fixture(scope="module")
-def content():
-    return load("content")
 
 
 @pytest.fixture(scope="module")

@@ -12,38 +12,7 @@ matplotlib.use("Agg")
 
 import matplotlib.pyplot as plt  # noqa: E402
 
-from tobops.datasets import load  # noqa: E402
 from tobops.interactives import l08  # noqa: E402
-
-
-@pytest.fixture(scope="module")
-def deals():
-    return load("deals")
-
-
-@pytest.fixture(scope="module")
-def saas():
-    return load("saas_accounts")
-
-
-@pytest.fixture(scope="module")
-def content():
-    return load("content")
-
-
-@pytest.fixture(scope="module")
-def tickets():
-    return load("tickets")
-
-
-@pytest.fixture(scope="module")
-def seed_users():
-    return load("seed_users")
-
-
-@pytest.fixture(scope="module")
-def plan():
-    return load("content_plan")
 
 
 def _cjk(text: str) -> bool:

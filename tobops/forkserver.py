@@ -39,7 +39,7 @@ import time
 from queue import Empty
 
 from jupyter_client.asynchronous import AsyncKernelClient
-from traitlets import CaselessStrEnum, DottedObjectName, Type, default
+from traitlets import DottedObjectName, Type, default
 
 from tobops.sandbox import SandboxedKernelManager, _font_cache, bwrap, limits
 
@@ -180,10 +180,8 @@ class ForkingKernelManager(SandboxedKernelManager):
 
     client_class = DottedObjectName("tobops.forkserver.QuickReadyClient")
     client_factory = Type(QuickReadyClient, klass=AsyncKernelClient)
-    # Unix sockets in the template's folder instead of TCP ports: the sandbox then has no
-    # network at all (trainee code cannot reach the hub or anything else on localhost).
-    transport = CaselessStrEnum(["tcp", "ipc"], default_value="ipc", config=True)
-
+    # Unix sockets (see SandboxedKernelManager), here in the template's folder: the
+    # template's sandbox has no network at all.
     @default("ip")
     def _ip_default(self) -> str:
         if self.transport != "ipc":

@@ -12,7 +12,11 @@ grade`` both use it):
   system, the Python installation, the course package and its datasets, read-only, plus
   an empty private home. The course folder, answer keys, gradebook, other trainees'
   work and the rest of ``/tmp`` and ``$HOME`` do not exist for it. It runs as the
-  unprivileged ``nobody`` user id with every capability dropped.
+  unprivileged ``nobody`` user id with every capability dropped;
+* **no network**: the kernel talks to the grader over Unix sockets, and under bubblewrap
+  has no network interface at all, not even localhost (a hub's API, a database);
+* **a clean environment**: only an allow-list of variables (``KEEP_ENV``) reaches it, so
+  no token of the grader's does.
 
 Without ``bwrap`` on the machine (``make install`` installs it where it can) the limits
 still apply but the kernel can read what the grader can read; :func:`isolation` says so
@@ -38,6 +42,7 @@ import tempfile
 from pathlib import Path
 
 from jupyter_client.manager import AsyncKernelManager
+from traitlets import CaselessStrEnum, default
 
 NOBODY = 65534
 #: The only environment variables a sandboxed kernel inherits from the grader.
@@ -110,9 +115,28 @@ def _font_cache() -> list[str]:
 
 
 class SandboxedKernelManager(AsyncKernelManager):
-    """A kernel manager whose kernels start through :func:`main` (this module)."""
+    """A kernel manager whose kernels start through :func:`main` (this module).
 
+    The kernel talks to the grader over Unix sockets in a folder of their own instead of
+    TCP, so under bubblewrap it gets no network at all (``--no-network``): trainee code
+    cannot reach a hub, a database or anything else listening on localhost."""
+
+    transport = CaselessStrEnum(["tcp", "ipc"], default_value="ipc", config=True)
     _sandbox_home: str | None = None
+    _ipc_dir: str | None = None
+
+    @default("ip")
+    def _ip_default(self) -> str:
+        if self.transport != "ipc":
+            return "127.0.0.1"
+        self._ipc_dir = tempfile.mkdtemp(prefix="tobops-ipc-")
+        os.chmod(self._ipc_dir, 0o777)  # the kernel runs as nobody
+        return os.path.join(self._ipc_dir, "kernel")
+
+    def _network_args(self) -> list[str]:
+        if self.transport == "ipc" and self._ipc_dir:
+            return ["--no-network", "--bind", self._ipc_dir]
+        return []
 
     def format_kernel_cmd(self, extra_arguments=None):
         cmd = super().format_kernel_cmd(extra_arguments)
@@ -127,7 +151,7 @@ class SandboxedKernelManager(AsyncKernelManager):
             os.chmod(d, 0o777)
             for f in files:
                 os.chmod(os.path.join(d, f), 0o666)
-        return [sys.executable, "-m", "tobops.sandbox", "--home", home,
+        return [sys.executable, "-m", "tobops.sandbox", "--home", home, *self._network_args(),
                 "--memory-mb", str(lim["memory_mb"]), "--cpu-seconds", str(lim["cpu_seconds"]),
                 "--file-mb", str(lim["file_mb"]), "--", *cmd]
 
@@ -136,6 +160,8 @@ class SandboxedKernelManager(AsyncKernelManager):
         if self._sandbox_home:
             shutil.rmtree(self._sandbox_home, ignore_errors=True)
             self._sandbox_home = None
+        if self._ipc_dir and not restart:
+            shutil.rmtree(self._ipc_dir, ignore_errors=True)
 
 
 def read_only_view() -> list[str]:
