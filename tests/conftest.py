@@ -36,8 +36,9 @@ def isolated_home(tmp_path, monkeypatch, mpl_cache):
     return home
 
 
-#: The lesson tests' dataset fixtures: fixture name -> dataset. Each test gets its own copy
-#: (``tobops.datasets.load`` keeps the parsed file and hands out copies).
+#: The lesson tests' dataset fixtures: fixture name -> dataset. Each test module gets its own
+#: copy (``tobops.datasets.load`` keeps the parsed file and hands out copies); module scope,
+#: because some modules build module-scoped fixtures on them.
 DATASET_FIXTURES = {
     "deals": "deals", "stakeholders": "deal_stakeholders", "saas": "saas_accounts", "events": "events",
     "leads": "leads", "content": "content", "tickets": "tickets", "cohorts": "toc_cohorts",
@@ -52,8 +53,8 @@ def _dataset_fixture(fixture_name: str, dataset: str):
 
         return load(dataset)
 
-    fixture.__doc__ = f"The {dataset} dataset, a fresh copy."
-    return pytest.fixture(fixture, name=fixture_name)
+    fixture.__doc__ = f"The {dataset} dataset, a copy for this test module."
+    return pytest.fixture(fixture, scope="module", name=fixture_name)
 
 
 for _fixture_name, _dataset in DATASET_FIXTURES.items():
