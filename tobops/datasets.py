@@ -1854,12 +1854,9 @@ def load(name: str, data_dir: Path | str | None = None) -> pd.DataFrame:
     ds = _dataset(name)
     base = Path(data_dir) if data_dir is not None else globals()["data_dir"]()
     path = base / ds.filename
-    try:
-        st = path.stat()
-    except OSError:
-        st = None
-    if st is None or not path.is_file():
+    if not path.is_file():
         raise DatasetError(f"{path} not found. Run `tobops data build` to regenerate the datasets.")
+    st = path.stat()
     key = (str(path.resolve()), st.st_mtime_ns, st.st_size)
     frame = _LOADED.get(key)
     if frame is None:

@@ -25,7 +25,6 @@ keeps starting every kernel from scratch.
 from __future__ import annotations
 
 import argparse
-import itertools
 import json
 import os
 import select
@@ -39,7 +38,7 @@ import time
 from queue import Empty
 
 from jupyter_client.asynchronous import AsyncKernelClient
-from traitlets import DottedObjectName, Type, default
+from traitlets import DottedObjectName, Type
 
 from tobops.sandbox import SandboxedKernelManager, _font_cache, bwrap, limits
 
@@ -172,21 +171,15 @@ class QuickReadyClient(AsyncKernelClient):
     wait_for_ready = _async_wait_for_ready
 
 
-_COUNTER = itertools.count()
-
-
 class ForkingKernelManager(SandboxedKernelManager):
     """Starts each kernel by forking the worker's template instead of a new Python."""
 
     client_class = DottedObjectName("tobops.forkserver.QuickReadyClient")
     client_factory = Type(QuickReadyClient, klass=AsyncKernelClient)
-    # Unix sockets (see SandboxedKernelManager), here in the template's folder: the
-    # template's sandbox has no network at all.
-    @default("ip")
-    def _ip_default(self) -> str:
-        if self.transport != "ipc":
-            return "127.0.0.1"
-        return os.path.join(server().dir, f"k{os.getpid()}-{next(_COUNTER)}")
+    def _ipc_folder(self) -> str:
+        # the template's folder, already bound into its sandbox (which has no network); one
+        # kernel at a time per worker, and jupyter_client skips socket names still in use
+        return server().dir
 
     async def _async_wait(self, pollinterval: float = 0.1) -> None:
         # a killed stub is gone within milliseconds; don't poll for it every 100 ms

@@ -248,11 +248,10 @@ def _share_gradebook_engines() -> None:
     metadata, made = nbgrader_api.Base.metadata, set()
     create_all = metadata.create_all
 
-    def create_all_once(bind=None, **kwargs):
-        if bind is None or id(bind) not in made:
+    def create_all_once(bind, **kwargs):
+        if id(bind) not in made:
             create_all(bind=bind, **kwargs)
-            if bind is not None:
-                made.add(id(bind))
+            made.add(id(bind))
 
     metadata.create_all = create_all_once
 

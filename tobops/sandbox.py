@@ -127,11 +127,13 @@ class SandboxedKernelManager(AsyncKernelManager):
 
     @default("ip")
     def _ip_default(self) -> str:
-        if self.transport != "ipc":
-            return "127.0.0.1"
+        return os.path.join(self._ipc_folder(), "kernel") if self.transport == "ipc" else "127.0.0.1"
+
+    def _ipc_folder(self) -> str:
+        """Where the kernel's sockets go: a private folder, bound into its sandbox."""
         self._ipc_dir = tempfile.mkdtemp(prefix="tobops-ipc-")
         os.chmod(self._ipc_dir, 0o777)  # the kernel runs as nobody
-        return os.path.join(self._ipc_dir, "kernel")
+        return self._ipc_dir
 
     def _network_args(self) -> list[str]:
         if self.transport == "ipc" and self._ipc_dir:
