@@ -17,15 +17,21 @@ from traitlets import Bool
 BEGIN, END = "BEGIN HIDDEN TESTS", "END HIDDEN TESTS"
 
 
-def strip_hidden(source: str) -> tuple[str, bool]:
-    kept, hiding, removed = [], False, False
+def _split_hidden(source: str) -> tuple[list[str], list[str], bool]:
+    """(lines outside hidden-test regions, lines inside them, whether there was one)."""
+    kept, hidden, hiding, found = [], [], False, False
     for line in source.splitlines():
         if BEGIN in line:
-            hiding = removed = True
+            hiding = found = True
         elif END in line:
             hiding = False
-        elif not hiding:
-            kept.append(line)
+        else:
+            (hidden if hiding else kept).append(line)
+    return kept, hidden, found
+
+
+def strip_hidden(source: str) -> tuple[str, bool]:
+    kept, _, removed = _split_hidden(source)
     return "\n".join(kept), removed
 
 
@@ -35,15 +41,7 @@ def _is_test_cell(cell) -> bool:
 
 
 def hidden_lines(source: str) -> list[str]:
-    lines, hiding = [], False
-    for line in source.splitlines():
-        if BEGIN in line:
-            hiding = True
-        elif END in line:
-            hiding = False
-        elif hiding and len(line.strip()) >= 6:
-            lines.append(line.strip())
-    return lines
+    return [line.strip() for line in _split_hidden(source)[1] if len(line.strip()) >= 6]
 
 
 REDACTED = "[tobops: hidden test code removed from this output]"
