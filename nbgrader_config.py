@@ -17,18 +17,18 @@ c.CourseDirectory.root = "assignments"
 c.Exchange.root = os.environ.get("TOBOPS_EXCHANGE", os.path.abspath(".exchange"))
 # on the course hub each trainee has private inbound/feedback folders (tobops/exchange.py);
 # without a hub these behave exactly like nbgrader's own
-c.ExchangeFactory.collect = "tobops.exchange.PrivateCollect"
-c.ExchangeFactory.release_feedback = "tobops.exchange.PrivateReleaseFeedback"
+c.ExchangeFactory.collect = "tobops.room.exchange.PrivateCollect"
+c.ExchangeFactory.release_feedback = "tobops.room.exchange.PrivateReleaseFeedback"
 
 # grading: trainee code runs in a limited kernel (tobops/sandbox.py), is stopped after
 # TOBOPS_CELL_TIMEOUT seconds a cell, and its kernel is shut down at once when done
 c.Execute.timeout = int(os.environ.get("TOBOPS_CELL_TIMEOUT", "30"))
 c.Execute.shutdown_kernel = "immediate"
-c.Execute.kernel_manager_class = "tobops.sandbox.SandboxedKernelManager"
+c.Execute.kernel_manager_class = "tobops.grade.sandbox.SandboxedKernelManager"
 c.LimitedExecute.notebook_timeout = int(os.environ.get("TOBOPS_NOTEBOOK_TIMEOUT", "300"))
 c.LimitedExecute.max_output_bytes = 1000 * int(os.environ.get("TOBOPS_MAX_OUTPUT_KB", "1000"))
 c.Autograde.autograde_preprocessors = [
-    "tobops.execute.LimitedExecute",  # nbgrader's Execute plus notebook and output limits
+    "tobops.grade.execute.LimitedExecute",  # nbgrader's Execute plus notebook and output limits
     "nbgrader.preprocessors.IgnorePattern",
     "nbconvert.preprocessors.ClearMetadataPreprocessor",
     "nbgrader.preprocessors.LimitOutput",
@@ -44,6 +44,6 @@ c.ClearSolutions.text_stub = "YOUR ANSWER HERE"
 # feedback shows scores and comments, never hidden tests or answer keys
 c.GenerateFeedback.preprocessors = [
     "nbgrader.preprocessors.GetGrades",
-    "tobops.feedback.HideAnswerKeys",
+    "tobops.grade.feedback.HideAnswerKeys",
     "nbconvert.preprocessors.CSSHTMLHeaderPreprocessor",
 ]

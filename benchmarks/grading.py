@@ -24,8 +24,9 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from tobops import demo, grading  # noqa: E402
-from tobops.coursedir import Course  # noqa: E402
+from tobops.room import demo
+from tobops.grade import grader as grading  # noqa: E402
+from tobops.grade.coursedir import Course  # noqa: E402
 
 PROFILES = ["perfect", "partial", "wrong", "blank", "partial", "syntax"]
 

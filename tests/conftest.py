@@ -37,7 +37,7 @@ def isolated_home(tmp_path, monkeypatch, mpl_cache):
 
 
 #: The lesson tests' dataset fixtures: fixture name -> dataset. Each test module gets its own
-#: copy (``tobops.datasets.load`` keeps the parsed file and hands out copies); module scope,
+#: copy (``tobops.content.datasets.load`` keeps the parsed file and hands out copies); module scope,
 #: because some modules build module-scoped fixtures on them.
 DATASET_FIXTURES = {
     "deals": "deals", "stakeholders": "deal_stakeholders", "saas": "saas_accounts", "events": "events",
@@ -49,7 +49,7 @@ DATASET_FIXTURES = {
 
 def _dataset_fixture(fixture_name: str, dataset: str):
     def fixture():
-        from tobops.datasets import load
+        from tobops.content.datasets import load
 
         return load(dataset)
 

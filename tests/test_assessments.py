@@ -13,10 +13,10 @@ import nbformat
 import pytest
 
 from conftest import REPO, run
-from tobops import course as course_meta
-from tobops import items as items_mod
-from tobops.cohort import answer_key, fill
-from tobops.coursedir import Course, new_home
+from tobops.content import course as course_meta
+from tobops.assess import items as items_mod
+from tobops.room.cohort import answer_key, fill
+from tobops.grade.coursedir import Course, new_home
 
 SOURCE = REPO / "assignments" / "source"
 ASSESSMENTS = sorted(p.name for p in SOURCE.iterdir() if p.is_dir())

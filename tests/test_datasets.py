@@ -14,8 +14,8 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from tobops import datasets as ds
-from tobops.datasets import DATASETS, DatasetError, load, validate
+from tobops.content import datasets as ds
+from tobops.content.datasets import DATASETS, DatasetError, load, validate
 
 REPO = Path(__file__).resolve().parent.parent
 COMMITTED = REPO / "datasets"
@@ -144,7 +144,7 @@ def test_load_accepts_file_names_and_the_default_folder(monkeypatch):
 
 
 def test_load_emits_no_warnings_in_a_fresh_interpreter():
-    code = ("from tobops.datasets import load, DATASETS\n"
+    code = ("from tobops.content.datasets import load, DATASETS\n"
             f"frames = [load(n, {str(COMMITTED)!r}) for n in DATASETS]\n")
     proc = subprocess.run([sys.executable, "-W", "error", "-c", code], capture_output=True, text=True)
     assert proc.returncode == 0 and proc.stderr == "", proc.stderr

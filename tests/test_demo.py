@@ -11,8 +11,8 @@ from pathlib import Path
 import pytest
 
 from conftest import BIN
-from tobops import cohort, grading
-
+from tobops.room import cohort
+from tobops.grade import grader as grading
 pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("demo")]
 # two assessments keep the suite fast; `make demo` runs them all
 ASSESSMENTS = ["02-tob-vs-toc", "09-certification"]

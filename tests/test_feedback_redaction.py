@@ -3,7 +3,7 @@ executed cell in In/_ih) must not carry them into the feedback."""
 import nbformat
 from nbformat.v4 import new_code_cell, new_notebook, new_output
 
-from tobops.feedback import REDACTED, HideAnswerKeys
+from tobops.grade.feedback import REDACTED, HideAnswerKeys
 
 
 def test_hidden_test_lines_printed_by_trainee_code_are_removed_from_feedback():

@@ -15,8 +15,7 @@ import pandas as pd
 import pytest
 
 from conftest import REPO
-from tobops import glossary
-
+from tobops.content import glossary
 MAP = REPO.parent / "shared" / "curriculum-map.md"
 LESSON_IDS = {f"L{n:02d}" for n in range(1, 9)}
 
@@ -192,7 +191,7 @@ def test_every_lesson_id_is_a_real_lesson(gl):
 
 
 def test_lesson_ids_have_lesson_files(gl):
-    from tobops.course import lessons
+    from tobops.content.course import lessons
 
     known = {les.id for les in lessons()}
     assert set(gl["lesson"]) <= known, sorted(set(gl["lesson"]) - known)
@@ -331,7 +330,7 @@ def test_every_term_appears_in_a_lesson_notebook(zh, en, lesson):
     notebook yet, the check is skipped (pytest -rs lists those terms)."""
     if term_found(zh, en, _TEXT.get()):
         return
-    from tobops.course import lesson as lesson_meta
+    from tobops.content.course import lesson as lesson_meta
 
     notebook = REPO / lesson_meta(lesson).notebook
     if not notebook.exists():

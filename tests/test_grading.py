@@ -11,8 +11,9 @@ import nbformat
 import pytest
 
 from conftest import BIN, run
-from tobops import cohort, grading
-from tobops.coursedir import Course, chdir, new_home
+from tobops.room import cohort
+from tobops.grade import grader as grading
+from tobops.grade.coursedir import Course, chdir, new_home
 
 pytestmark = pytest.mark.slow
 A = "02-tob-vs-toc"

@@ -23,8 +23,8 @@ import nbformat
 import pytest
 
 from conftest import BIN, REPO, run
-from tobops import cohort
-from tobops.coursedir import chdir, new_home
+from tobops.room import cohort
+from tobops.grade.coursedir import chdir, new_home
 
 pytestmark = pytest.mark.slow
 A = "02-tob-vs-toc"
@@ -227,7 +227,7 @@ def _in_sandbox(hub: HubRun, user: str, code: str) -> subprocess.CompletedProces
     home = hub.data / "homes" / user
     home.mkdir(parents=True, exist_ok=True)
     env = {**hub.env, "TOBOPS_HUB_DATA": str(hub.data), "TOBOPS_COURSE_HOME": str(hub.course.home)}
-    return subprocess.run([sys.executable, "-m", "tobops.hub", "launch", "--role", "trainee", "--user", user,
+    return subprocess.run([sys.executable, "-m", "tobops.room.hub", "launch", "--role", "trainee", "--user", user,
                            "--home", str(home), "--", sys.executable, "-c", code],
                           capture_output=True, text=True, timeout=120, env=env)
 
@@ -277,7 +277,7 @@ def check_hub_listens_on_localhost_only_and_keeps_secrets_out_of_git(hub):
 
 
 def test_a_trainee_cannot_submit_in_someone_elses_name(tmp_path):
-    from tobops.exchange import ensure_private
+    from tobops.room.exchange import ensure_private
 
     course = new_home(tmp_path / "course")
     exchange = tmp_path / "exchange"

@@ -6,7 +6,7 @@ import pytest
 
 matplotlib.use("Agg")
 
-from tobops.interactives import l01  # noqa: E402
+from tobops.content.interactives import l01  # noqa: E402
 
 
 def test_role_lists_are_complete():
@@ -105,7 +105,7 @@ def test_role_explorer_callbacks(cohorts):
 
 
 def test_quiz_numbers_match_data(cohorts):
-    from tobops.course import lesson
+    from tobops.content.course import lesson
     q = {x["id"]: x for x in lesson("L01").quiz}["calc-mean-d1"]
     t = l01.retention_table(cohorts)
     assert abs(t[1].mean() - q["expected"]) <= q["tolerance"]

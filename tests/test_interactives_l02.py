@@ -12,7 +12,7 @@ import pytest
 
 matplotlib.use("Agg")
 
-from tobops.interactives import l02  # noqa: E402
+from tobops.content.interactives import l02  # noqa: E402
 
 
 def _direct_met_sets(deals, stakeholders):
@@ -135,7 +135,7 @@ def test_seed_003_pair_at_fitted_rates(content):
 
 
 def test_quiz_expected_value_matches_rates(content):
-    from tobops.course import lesson
+    from tobops.content.course import lesson
 
     q = next(q for q in lesson("L02").quiz if q["id"] == "calc-100-targeted")
     r = l02.lead_rates(content)

@@ -6,8 +6,8 @@ import pytest
 
 matplotlib.use("Agg")
 
-from tobops.datasets import load  # noqa: E402
-from tobops.interactives import l03  # noqa: E402
+from tobops.content.datasets import load  # noqa: E402
+from tobops.content.interactives import l03  # noqa: E402
 
 
 def test_candidates_have_data(metrics):
@@ -111,7 +111,7 @@ def test_picker_callbacks(metrics):
 
 
 def test_quiz_numbers_match_data(metrics):
-    from tobops.course import lesson
+    from tobops.content.course import lesson
     q = {x["id"]: x for x in lesson("L03").quiz}["calc-saas-renewals-lag"]
     s = metrics[metrics["business"] == "marketing_saas"].sort_values("week")
     assert abs(s["active_merchants"].shift(4).corr(s["renewals"]) - q["expected"]) <= q["tolerance"]

@@ -11,7 +11,7 @@ import pytest
 
 matplotlib.use("Agg")
 
-from tobops.interactives import l04  # noqa: E402
+from tobops.content.interactives import l04  # noqa: E402
 
 
 # --- "how the money comes back" --------------------------------------------------------

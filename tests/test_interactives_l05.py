@@ -8,7 +8,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from tobops.interactives import l05
+from tobops.content.interactives import l05
 
 
 def _direct_gain(cases):

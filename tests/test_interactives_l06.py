@@ -5,7 +5,7 @@ import ipywidgets as widgets
 import pandas as pd
 import pytest
 
-from tobops.interactives import l06
+from tobops.content.interactives import l06
 
 
 def test_eight_tasks_in_order():
@@ -140,7 +140,7 @@ def test_training_quiz_widget_runs():
 
 
 def test_toml_numeric_self_check_matches_data(training):
-    from tobops.course import lesson
+    from tobops.content.course import lesson
 
     q = next(q for q in lesson("L06").quiz if q["id"] == "unassessed_pct")
     assert round((~training["assessed"]).mean() * 100, 1) == pytest.approx(q["expected"], abs=q["tolerance"])

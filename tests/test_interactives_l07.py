@@ -5,7 +5,7 @@ import ipywidgets as widgets
 import pandas as pd
 import pytest
 
-from tobops.interactives import l07
+from tobops.content.interactives import l07
 
 
 @pytest.fixture(scope="module")
@@ -139,7 +139,7 @@ def test_partnership_matcher_runs():
 
 
 def test_toml_numeric_self_check_matches_data(leads):
-    from tobops.course import lesson
+    from tobops.content.course import lesson
 
     q = next(q for q in lesson("L07").quiz if q["id"] == "overall_close_rate")
     got = round(leads.loc[leads["event_id"].notna(), "won"].mean() * 100, 1)

@@ -12,7 +12,7 @@ matplotlib.use("Agg")
 
 import matplotlib.pyplot as plt  # noqa: E402
 
-from tobops.interactives import l08  # noqa: E402
+from tobops.content.interactives import l08  # noqa: E402
 
 
 def _cjk(text: str) -> bool:
@@ -197,7 +197,7 @@ def test_format_mix_rows_sum_to_100(plan):
 
 
 def test_quiz_weeks_with_gap_matches_data(plan):
-    from tobops.course import lesson
+    from tobops.content.course import lesson
 
     q = next(q for q in lesson("L08").quiz if q["id"] == "calc-weeks-with-gap")
     direct = int(plan["planned_topic"].isna().groupby(plan["week"]).any().sum())

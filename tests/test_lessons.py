@@ -11,8 +11,8 @@ import nbformat
 import pytest
 
 from conftest import REPO
-from tobops import course as course_meta
-from tobops.notebooks import execute
+from tobops.content import course as course_meta
+from tobops.content.notebooks import execute
 
 LESSONS = sorted((REPO / "lessons").glob("*.ipynb"))
 TRACKED = [REPO / p for p in subprocess.run(["git", "ls-files", "*.ipynb"], cwd=REPO, capture_output=True,

@@ -9,8 +9,9 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from tobops import analysis, report
-from tobops.course import CERTIFICATION, PASS_MARK
+from tobops.insight import analysis
+from tobops.insight import report
+from tobops.content.course import CERTIFICATION, PASS_MARK
 
 
 def cohort_tables(n: int, seed: int = 1, weak: str | None = None, broken: dict | None = None):

@@ -6,8 +6,7 @@ import nbformat
 import pytest
 
 from conftest import BIN, REPO, run
-from tobops import cohort
-
+from tobops.room import cohort
 A = "02-tob-vs-toc"
 pytestmark = pytest.mark.slow
 

@@ -13,9 +13,7 @@ import argparse
 import sys
 from pathlib import Path
 
-from . import __version__
-
-
+from tobops import __version__
 def _assessments(course, args) -> list[str]:
     known = course.assessments()
     if getattr(args, "all", False) or not getattr(args, "assessment", None):
@@ -28,15 +26,15 @@ def _assessments(course, args) -> list[str]:
 
 
 def cmd_data(args) -> int:
-    from . import datasets
-
+    from tobops.content import datasets
     argv = ["build"] + (["--out", args.out] if args.out else []) + (["--check"] if args.check else [])
     return datasets.main(argv)
 
 
 def cmd_demo(args) -> int:
-    from . import demo, grading, sandbox
-
+    from tobops.room import demo
+    from tobops.grade import grader as grading
+    from tobops.grade import sandbox
     print(f"tobops demo: {args.trainees} synthetic trainees; {sandbox.isolation()}")
     run = demo.run(args.dir, assessments=args.assessment or None, size=args.trainees, workers=args.workers,
                    cell_timeout=args.cell_timeout)
@@ -50,8 +48,9 @@ def cmd_demo(args) -> int:
 
 
 def cmd_grade(args) -> int:
-    from . import coursedir, grading, sandbox
-
+    from tobops.grade import coursedir
+    from tobops.grade import grader as grading
+    from tobops.grade import sandbox
     course = coursedir.find(args.course)
     print(f"tobops grade: {sandbox.isolation()}")
     try:
@@ -64,8 +63,8 @@ def cmd_grade(args) -> int:
 
 
 def cmd_export(args) -> int:
-    from . import coursedir, report
-
+    from tobops.grade import coursedir
+    from tobops.insight import report
     course = coursedir.find(args.course)
     paths = report.export(course, _assessments(course, args), args.out)
     for k, p in paths.items():
@@ -74,8 +73,8 @@ def cmd_export(args) -> int:
 
 
 def cmd_report(args) -> int:
-    from . import coursedir, report
-
+    from tobops.grade import coursedir
+    from tobops.insight import report
     course = coursedir.find(args.course)
     paths = report.html_report(course, _assessments(course, args), args.out)
     for k, p in paths.items():
@@ -84,8 +83,7 @@ def cmd_report(args) -> int:
 
 
 def cmd_selfcheck(args) -> int:
-    from . import selfcheck
-
+    from tobops.grade import selfcheck
     try:
         out = selfcheck.run(args.assessment, args.notebook, args.out)
     except selfcheck.SelfCheckError as exc:
@@ -149,8 +147,7 @@ def parser() -> argparse.ArgumentParser:
 def main(argv: list[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
     if argv[:1] == ["hub"]:  # its own argument parser: tobops/hub.py
-        from tobops import hub
-
+        from tobops.room import hub
         return hub.main(argv[1:])
     args = parser().parse_args(argv)
     try:

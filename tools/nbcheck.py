@@ -5,7 +5,7 @@
 import sys
 import time
 
-from tobops.notebooks import clean_file, execute
+from tobops.content.notebooks import clean_file, execute
 
 paths = [a for a in sys.argv[1:] if not a.startswith("--")]
 bad = 0

@@ -5,7 +5,7 @@
 import json
 from pathlib import Path
 
-from tobops.course import CERTIFICATION, PASS_MARK, lessons
+from tobops.content.course import CERTIFICATION, PASS_MARK, lessons
 
 ROOT = Path(__file__).resolve().parent.parent
 

@@ -1,6 +1,5 @@
 """Assessment 01-what-is-operations: follows Lesson 01 (What operations is)."""
-from tobops import authoring as A
-
+from tobops.assess import authoring as A
 ASSESSMENT = "01-what-is-operations"
 L = "L01"
 

@@ -1,6 +1,5 @@
 """Assessment 02-tob-vs-toc: follows Lesson 02 (ToB vs ToC)."""
-from tobops import authoring as A
-
+from tobops.assess import authoring as A
 ASSESSMENT = "02-tob-vs-toc"
 L = "L02"
 

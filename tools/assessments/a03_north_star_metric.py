@@ -1,6 +1,5 @@
 """Assessment 03-north-star-metric: follows Lesson 03 (The north-star metric)."""
-from tobops import authoring as A
-
+from tobops.assess import authoring as A
 ASSESSMENT = "03-north-star-metric"
 L = "L03"
 

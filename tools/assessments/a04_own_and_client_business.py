@@ -1,6 +1,5 @@
 """Assessment 04-own-and-client-business: follows Lesson 04 (Know your own business and the client's)."""
-from tobops import authoring as A
-
+from tobops.assess import authoring as A
 ASSESSMENT = "04-own-and-client-business"
 L = "L04"
 

@@ -1,6 +1,5 @@
 """Assessment 05-sales-collateral: follows Lesson 05 (Sales collateral)."""
-from tobops import authoring as A
-
+from tobops.assess import authoring as A
 ASSESSMENT = "05-sales-collateral"
 L = "L05"
 

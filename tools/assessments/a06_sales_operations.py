@@ -5,8 +5,7 @@ the mean quiz score and the hands-on pass rate by format (idea 6), and the advan
 for every checklist score (idea 7). q7 asks for the hands-on pass-rate gap within one
 session topic; q8 asks for the advance-rate gap for one checklist item (item 6, minutes).
 """
-from tobops import authoring as A
-
+from tobops.assess import authoring as A
 ASSESSMENT = "06-sales-operations"
 L = "L06"
 

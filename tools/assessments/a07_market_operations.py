@@ -5,8 +5,7 @@ go / no-go rates table and the exercise solution), and the low band has only 3 w
 so the ratio is unstable. q7 asks for cost per A-level lead by band instead (59 and 76
 A-level leads). Idea 7 (June 2024 UV) is kept: the lesson's report shows May 2024.
 """
-from tobops import authoring as A
-
+from tobops.assess import authoring as A
 ASSESSMENT = "07-market-operations"
 L = "L07"
 

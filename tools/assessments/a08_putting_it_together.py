@@ -1,6 +1,5 @@
 """Assessment 08-putting-it-together: follows Lesson 08 (Putting it together)."""
-from tobops import authoring as A
-
+from tobops.assess import authoring as A
 ASSESSMENT = "08-putting-it-together"
 L = "L08"
 

@@ -4,8 +4,8 @@ Every item is new: none repeats an item of the per-lesson assessments (01-08), a
 self-check, or a number a lesson prints. Each item is tagged with its own lesson's
 objective and section. The pass mark is PASS_MARK in tobops/course.py.
 """
-from tobops import authoring as A
-from tobops.course import PASS_MARK
+from tobops.assess import authoring as A
+from tobops.content.course import PASS_MARK
 
 ASSESSMENT = "09-certification"
 

@@ -5,10 +5,10 @@ in 2023-2024. Everything is generated here, deterministically: every dataset has
 fixed seed (``numpy.random.default_rng(seed)``), no wall clock is read, and the CSV text is
 formatted explicitly, so ``build()`` writes the same bytes on every machine.
 
-    from tobops.datasets import load
+    from tobops.content.datasets import load
     deals = load("deals")              # typed DataFrame, checked against its schema
 
-    python -m tobops.datasets build [--out DIR] [--check]     (also: tobops data build)
+    python -m tobops.content.datasets build [--out DIR] [--check]     (also: tobops data build)
 
 Lessons rely on "built-in signals" (e.g. win rate rises with the number of purchase roles
 met); :func:`verify_signals` checks every one of them and the tests run it.
@@ -2273,7 +2273,7 @@ def data_dictionary_markdown(frames: dict[str, pd.DataFrame] | None = None) -> s
         "Load a file with its schema checked and its types set:",
         "",
         "```python",
-        "from tobops.datasets import load",
+        "from tobops.content.datasets import load",
         "deals = load(\"deals\")          # or load(\"deals.csv\")",
         "```",
         "",
@@ -2284,7 +2284,7 @@ def data_dictionary_markdown(frames: dict[str, pd.DataFrame] | None = None) -> s
         "- One generator, `tobops/datasets.py`, makes every file. Each dataset has its own fixed seed for "
         "`numpy.random.default_rng` (listed below); nothing depends on the clock, so the output is the same "
         "on every machine, byte for byte.",
-        "- Regenerate with `tobops data build` (or `python -m tobops.datasets build`); "
+        "- Regenerate with `tobops data build` (or `python -m tobops.content.datasets build`); "
         "`tobops data build --check` rebuilds into a temporary folder and reports any file that differs "
         "from the committed one.",
         "- The lessons rely on patterns built into the data. `verify_signals()` in the same module checks "
@@ -2319,8 +2319,8 @@ def data_dictionary_markdown(frames: dict[str, pd.DataFrame] | None = None) -> s
 # =====================================================================================
 
 def main(argv=None) -> int:
-    """``python -m tobops.datasets build [--out DIR] [--check]``."""
-    p = argparse.ArgumentParser(prog="python -m tobops.datasets", description="Build the course datasets.")
+    """``python -m tobops.content.datasets build [--out DIR] [--check]``."""
+    p = argparse.ArgumentParser(prog="python -m tobops.content.datasets", description="Build the course datasets.")
     p.add_argument("action", choices=["build"])
     p.add_argument("--out", help="write here instead of the data folder")
     p.add_argument("--check", action="store_true",

@@ -4,7 +4,7 @@ A visible 0-point cell calls :func:`choice` or :func:`number`; it says in plain 
 whether the answer has the right *form*, never whether it is right. Hidden tests decide
 correctness. Example, in an assessment::
 
-    from tobops import checks
+    from tobops.assess import checks
     checks.choice("q1", globals(), "ABCD")
 """
 from __future__ import annotations

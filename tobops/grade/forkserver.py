@@ -3,8 +3,8 @@
 Most of the cost of grading one notebook is not the trainee's cells (a few hundredths of
 a second) but starting Python, importing ipykernel, IPython and pandas, every time. A
 grading worker therefore starts one *template* process, inside the same sandbox and
-limits as any grading kernel (:mod:`tobops.sandbox`), that imports all of that once, reads
-the course's datasets once (:func:`tobops.datasets.preload`), and never runs trainee code.
+limits as any grading kernel (:mod:`tobops.grade.sandbox`), that imports all of that once, reads
+the course's datasets once (:func:`tobops.content.datasets.preload`), and never runs trainee code.
 Each notebook then gets its own kernel process, forked from the
 template: a fresh process with its own memory, so no state passes from one trainee to the
 next. Before the next fork the template kills every process the last kernel left behind
@@ -19,7 +19,7 @@ the kernel at shutdown, and noticing a kernel that died all work as usual. Kerne
 to the grader over Unix sockets in the template's folder, not TCP, so the sandbox has no
 network at all: trainee code cannot reach a hub or a database on localhost.
 
-Only ``tobops grade`` uses this (see :mod:`tobops.grading`); stock ``nbgrader autograde``
+Only ``tobops grade`` uses this (see :mod:`tobops.grade.grader`); stock ``nbgrader autograde``
 keeps starting every kernel from scratch.
 """
 from __future__ import annotations
@@ -40,11 +40,11 @@ from queue import Empty
 from jupyter_client.asynchronous import AsyncKernelClient
 from traitlets import DottedObjectName, Type
 
-from tobops.sandbox import SandboxedKernelManager, _font_cache, bwrap, limits
+from tobops.grade.sandbox import SandboxedKernelManager, _font_cache, bwrap, limits
 
 #: What the template imports once; what the assessments and ipykernel need.
 PRELOAD = ("ipykernel.kernelapp", "ipykernel.ipkernel", "ipykernel.debugger", "ipykernel.zmqshell", "IPython.core.interactiveshell",
-           "jupyter_client.session", "numpy", "pandas", "tobops.checks", "tobops.datasets")
+           "jupyter_client.session", "numpy", "pandas", "tobops.assess.checks", "tobops.content.datasets")
 # matplotlib is left out on purpose: it remembers its config folder at import, and each
 # kernel needs its own.
 
@@ -97,11 +97,11 @@ class ForkServer:
         for f in _font_cache():
             shutil.copy(f, os.path.join(self.home, ".matplotlib"))
         lim = limits()
-        cmd = [sys.executable, "-m", "tobops.sandbox", "--home", self.home, "--pid-namespace", "--no-network",
+        cmd = [sys.executable, "-m", "tobops.grade.sandbox", "--home", self.home, "--pid-namespace", "--no-network",
                "--bind", self.dir,
                "--memory-mb", str(lim["memory_mb"]), "--cpu-seconds", str(lim["cpu_seconds"]),
                "--file-mb", str(lim["file_mb"]), "--",
-               sys.executable, "-m", "tobops.forkserver", "--socket", self.socket, "--home", self.home]
+               sys.executable, "-m", "tobops.grade.forkserver", "--socket", self.socket, "--home", self.home]
         if bwrap():  # the template is alone in its process-id namespace: it may kill all it sees
             cmd.append("--own-pid-namespace")
         for d, _, files in os.walk(self.home):
@@ -174,7 +174,7 @@ class QuickReadyClient(AsyncKernelClient):
 class ForkingKernelManager(SandboxedKernelManager):
     """Starts each kernel by forking the worker's template instead of a new Python."""
 
-    client_class = DottedObjectName("tobops.forkserver.QuickReadyClient")
+    client_class = DottedObjectName("tobops.grade.forkserver.QuickReadyClient")
     client_factory = Type(QuickReadyClient, klass=AsyncKernelClient)
     def _ipc_folder(self) -> str:
         # the template's folder, already bound into its sandbox (which has no network); one
@@ -318,7 +318,7 @@ def _serve_one(conn: socket.socket, home: str, font_cache) -> None:
 
 
 def main(argv: list[str] | None = None) -> None:
-    ap = argparse.ArgumentParser(prog="python -m tobops.forkserver")
+    ap = argparse.ArgumentParser(prog="python -m tobops.grade.forkserver")
     ap.add_argument("--socket", required=True)
     ap.add_argument("--home", required=True)
     ap.add_argument("--own-pid-namespace", action="store_true")
@@ -330,8 +330,7 @@ def main(argv: list[str] | None = None) -> None:
 
     for name in PRELOAD:
         importlib.import_module(name)
-    from tobops import datasets
-
+    from tobops.content import datasets
     datasets.preload()  # each kernel then copies the course's datasets instead of parsing them
     mpl = os.environ.get("MPLCONFIGDIR", "")
     font_cache = []

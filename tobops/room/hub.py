@@ -13,7 +13,7 @@
   JupyterLab server, run inside a bubblewrap sandbox that shows them only the system, the
   Python installation, the course package and datasets, their home, the released
   assessments (read-only) and their own private submission and feedback folders
-  (:mod:`tobops.exchange`). Other trainees' work, the instructor's source and the
+  (:mod:`tobops.room.exchange`). Other trainees' work, the instructor's source and the
   gradebook do not exist for them. Formgrader is switched off for trainees; they get
   the Assignments panel.
 * The instructor's server runs in the course folder with formgrader.
@@ -28,14 +28,12 @@ import shutil
 import sys
 from pathlib import Path
 
-from tobops.course import COURSE_ID, repo_root
-from tobops.coursedir import Course, ensure_tools_on_path, find
-from tobops.exchange import ensure_private
-from tobops.sandbox import bwrap, read_only_view
+from tobops.content.course import COURSE_ID, repo_root
+from tobops.grade.coursedir import Course, ensure_tools_on_path, find
+from tobops.room.exchange import ensure_private
+from tobops.grade.sandbox import bwrap, read_only_view
 
-PACKAGE = Path(__file__).resolve().parent
-HUB_FILES = PACKAGE / "data" / "hub"
-REPO = PACKAGE.parent
+HUB_FILES = Path(__file__).resolve().parent / "hub_files"
 DEFAULT_ROSTER = "instructor coach\n" + "".join(f"trainee trainee{i:02d}\n" for i in range(1, 4))
 
 
@@ -173,7 +171,7 @@ class CourseSpawner(SimpleLocalProcessSpawner):
         self.home_dir_template = str(home)
         if trainee:
             ensure_private(str(hub.exchange), COURSE_ID, self.user.name)
-        self.cmd = [sys.executable, "-m", "tobops.hub", "launch", "--role", "trainee" if trainee else "instructor",
+        self.cmd = [sys.executable, "-m", "tobops.room.hub", "launch", "--role", "trainee" if trainee else "instructor",
                     "--user", self.user.name, "--home", str(home), "--", "jupyterhub-singleuser"]
         return await super().start()
 
@@ -211,7 +209,7 @@ def trainee_sandbox(cmd: list[str], user: str, home: Path, hub: Hub) -> list[str
 
 
 def launch(argv: list[str]) -> None:
-    ap = argparse.ArgumentParser(prog="python -m tobops.hub launch")
+    ap = argparse.ArgumentParser(prog="python -m tobops.room.hub launch")
     ap.add_argument("--role", choices=["trainee", "instructor"], required=True)
     ap.add_argument("--user", required=True)
     ap.add_argument("--home", required=True)

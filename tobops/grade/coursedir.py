@@ -16,7 +16,7 @@ import shutil
 from dataclasses import dataclass
 from pathlib import Path
 
-from .course import COURSE_ID, repo_root
+from tobops.content.course import COURSE_ID, repo_root
 
 CONFIG = "nbgrader_config.py"
 

@@ -35,8 +35,8 @@ from pathlib import Path
 import nbformat
 from tqdm import tqdm
 
-from . import sandbox
-from .coursedir import Course, chdir, quiet_logger
+from tobops.grade import sandbox
+from tobops.grade.coursedir import Course, chdir, quiet_logger
 
 GRADED = "graded"
 MANUAL = "needs manual grading"
@@ -268,7 +268,7 @@ def _init_worker(home: str) -> None:
     os.chdir(home)
     global _COURSE
     _COURSE = Course(Path(home))
-    _API = _COURSE.api(quiet_logger(), kernel_manager="tobops.forkserver.ForkingKernelManager")
+    _API = _COURSE.api(quiet_logger(), kernel_manager="tobops.grade.forkserver.ForkingKernelManager")
 
 
 def _grade_one(student: str, assessment: str, stamp: str) -> "Result":

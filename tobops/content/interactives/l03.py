@@ -173,7 +173,7 @@ def north_star_picker(metrics: pd.DataFrame | None = None):
     from IPython.display import display
 
     if metrics is None:
-        from tobops.datasets import load
+        from tobops.content.datasets import load
         metrics = load("metrics_weekly")
 
     business_dd = widgets.Dropdown(options=[(v, k) for k, v in BUSINESSES.items()],

@@ -279,7 +279,7 @@ def _outline_tab() -> widgets.Widget:
 def claim_builder(cases: pd.DataFrame | None = None) -> widgets.Widget:
     """Tab 1: case-claim builder with a warning badge. Tab 2: two-version product-document outline."""
     if cases is None:
-        from tobops.datasets import load
+        from tobops.content.datasets import load
         cases = load("case_library")
     claim = _claim_tab(cases)
     doc = _outline_tab()

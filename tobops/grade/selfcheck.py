@@ -16,10 +16,10 @@ from pathlib import Path
 
 import nbformat
 
-from . import grading
-from .course import lesson as get_lesson
-from .coursedir import Course, chdir, new_home
-from .items import read_items
+from tobops.grade import grader as grading
+from tobops.content.course import lesson as get_lesson
+from tobops.grade.coursedir import Course, chdir, new_home
+from tobops.assess.items import read_items
 
 
 class SelfCheckError(RuntimeError):

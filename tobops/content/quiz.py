@@ -3,7 +3,7 @@
 The questions live in the lesson's TOML file (``tobops/data/lessons/L02.toml``), not in
 the notebook, so a trainee reading the notebook does not see the answers.  In a notebook::
 
-    from tobops.quiz import quiz
+    from tobops.content.quiz import quiz
     quiz("L02", "roles")        # one question
     quiz("L02")                 # every question of the lesson
 
@@ -31,7 +31,7 @@ import html
 import ipywidgets as widgets
 from IPython.display import display
 
-from .course import lesson as _lesson
+from tobops.content.course import lesson as _lesson
 
 
 def _find(lesson_id: str, qid: str) -> dict:

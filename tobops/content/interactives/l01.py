@@ -318,7 +318,7 @@ def role_explorer(cohorts: pd.DataFrame | None = None):
     from IPython.display import display
 
     if cohorts is None:
-        from tobops.datasets import load
+        from tobops.content.datasets import load
         cohorts = load("toc_cohorts")
     table = retention_table(cohorts)
     weeks = [pd.Timestamp(w) for w in table.index]

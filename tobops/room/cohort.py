@@ -13,7 +13,7 @@ import re
 from dataclasses import dataclass
 import nbformat
 
-from .items import read_items
+from tobops.assess.items import read_items
 
 BEGIN, END = "### BEGIN SOLUTION", "### END SOLUTION"
 

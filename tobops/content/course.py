@@ -21,7 +21,7 @@ PASS_MARK = 80.0                     # percent of points needed to be certified:
 
 def repo_root() -> Path:
     """The checkout this package was installed from (editable install)."""
-    return PACKAGE_DIR.parent
+    return PACKAGE_DIR.parent.parent
 
 
 @dataclass(frozen=True)

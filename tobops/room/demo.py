@@ -18,8 +18,10 @@ from pathlib import Path
 
 import nbformat
 
-from . import cohort, grading, report
-from .coursedir import Course, chdir, new_home, quiet_logger
+from tobops.room import cohort
+from tobops.grade import grader as grading
+from tobops.insight import report
+from tobops.grade.coursedir import Course, chdir, new_home, quiet_logger
 
 
 @dataclass

@@ -26,11 +26,12 @@ import numpy as np  # noqa: E402
 import pandas as pd  # noqa: E402
 from jinja2 import Environment  # noqa: E402
 
-from . import analysis, grading  # noqa: E402
-from .course import CERTIFICATION, PASS_MARK  # noqa: E402
-from .course import lesson as get_lesson  # noqa: E402
-from .coursedir import Course  # noqa: E402
-from .items import read_items  # noqa: E402
+from tobops.insight import analysis
+from tobops.grade import grader as grading  # noqa: E402
+from tobops.content.course import CERTIFICATION, PASS_MARK  # noqa: E402
+from tobops.content.course import lesson as get_lesson  # noqa: E402
+from tobops.grade.coursedir import Course  # noqa: E402
+from tobops.assess.items import read_items  # noqa: E402
 
 CSS = {grading.GRADED: "graded", grading.MANUAL: "needs", grading.FAILED: "failed", grading.MISSING: "missing"}
 
@@ -239,7 +240,7 @@ def _where(lesson_id: str, sections: str) -> str:
 
 
 def _objective_text(oid: str) -> str:
-    from .course import objectives
+    from tobops.content.course import objectives
 
     return objectives().get(oid, "")
 

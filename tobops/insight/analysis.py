@@ -1,6 +1,6 @@
 """Cohort analysis on graded items: mastery per objective, item statistics, progression.
 
-Everything here is plain pandas on two tables (see :mod:`tobops.report`):
+Everything here is plain pandas on two tables (see :mod:`tobops.insight.report`):
 
 * ``subs``: one row per trainee and assessment (status, score, max_score, percent);
 * ``items``: one row per trainee and item (assessment, item, kind, lesson, objective,

@@ -132,7 +132,7 @@ def _room_html(result: dict, baseline: dict) -> str:
 def decision_room(deals: pd.DataFrame | None = None, stakeholders: pd.DataFrame | None = None) -> widgets.Widget:
     """Five role checkboxes; shows win rate, median cycle and number of matching deals."""
     if deals is None or stakeholders is None:
-        from tobops.datasets import load
+        from tobops.content.datasets import load
         deals = load("deals") if deals is None else deals
         stakeholders = load("deal_stakeholders") if stakeholders is None else stakeholders
     baseline = win_rate_for_roles(deals, stakeholders, ())
@@ -230,7 +230,7 @@ def _calc_html(reads: int, share_pct: float, per_t: float, per_u: float) -> str:
 def read_calculator(content: pd.DataFrame | None = None) -> widgets.Widget:
     """Sliders for total reads, targeted share and value per targeted read; prints expected leads."""
     if content is None:
-        from tobops.datasets import load
+        from tobops.content.datasets import load
         content = load("content")
     rates = lead_rates(content)
     per_u = rates["per_untargeted_read"]

@@ -440,7 +440,7 @@ def _stage_html(key: str) -> str:
 
 
 def load_framework_data() -> dict:
-    from tobops.datasets import load
+    from tobops.content.datasets import load
     return {"deals": load("deals"), "saas_accounts": load("saas_accounts"), "content": load("content")}
 
 
@@ -527,7 +527,7 @@ def score_triage(ticket, category: str | None, route: str | None,
 def ticket_triage(tickets: pd.DataFrame | None = None, seed: int = 8) -> widgets.Widget:
     """Shows a random ticket; the learner picks a category and a route and is scored."""
     if tickets is None:
-        from tobops.datasets import load
+        from tobops.content.datasets import load
         tickets = load("tickets")
     rng = np.random.default_rng(seed)
     rules = routing_rules(tickets)

@@ -2,7 +2,7 @@
 
 nbgrader's file-system exchange shares one ``inbound`` folder (submissions) and one
 ``feedback`` folder between all students and relies on Unix users and permissions to
-keep them from reading each other's work. The course hub (:mod:`tobops.hub`) runs every
+keep them from reading each other's work. The course hub (:mod:`tobops.room.hub`) runs every
 trainee's server in its own bubblewrap sandbox instead, in which the exchange looks as
 usual but ``inbound`` and ``feedback`` are that trainee's own private folders::
 

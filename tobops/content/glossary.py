@@ -4,7 +4,7 @@ The data lives in ``tobops/data/glossary.csv`` (UTF-8), one row per term, with c
 ``chinese, english, meaning, lesson`` (``lesson`` is a lesson id such as ``"L02"``).
 It holds every term of the curriculum map's glossary plus extra terms the lessons use.
 
-    from tobops import glossary
+    from tobops.content import glossary
     glossary.load()                  # the whole glossary as a DataFrame
     glossary.lookup("灯塔效应")        # one line: Chinese, English, lesson, meaning
     glossary.lookup("lighthouse")    # English works too (also parts of a term)
@@ -127,7 +127,7 @@ def _lesson_id(lesson) -> str:
 def lesson_titles() -> dict[str, str]:
     """Lesson id → title, from the course's lesson files (empty if unavailable)."""
     try:
-        from .course import lessons
+        from tobops.content.course import lessons
         return {les.id: les.title for les in lessons()}
     except Exception:  # pragma: no cover - the glossary works without lesson metadata
         return {}

@@ -17,8 +17,8 @@ from __future__ import annotations
 import nbformat
 from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook
 
-from .course import lesson as get_lesson
-from .notebooks import KERNELSPEC
+from tobops.content.course import lesson as get_lesson
+from tobops.content.notebooks import KERNELSPEC
 
 
 def _nbg(grade_id: str, *, grade=False, solution=False, locked=False, points=None) -> dict:
@@ -75,7 +75,7 @@ def choice(item: str, *, lesson: str, objective: str, section: str, points: int,
     return [md, ans, fmt, hidden]
 
 
-DEFAULT_SETUP = "import pandas as pd\n\nfrom tobops import checks\nfrom tobops.datasets import load"
+DEFAULT_SETUP = "import pandas as pd\n\nfrom tobops.assess import checks\nfrom tobops.content.datasets import load"
 
 
 def evaluate(item: str, solution: str, setup: str = DEFAULT_SETUP, digits: int = 6) -> float:

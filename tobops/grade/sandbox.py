@@ -153,7 +153,7 @@ class SandboxedKernelManager(AsyncKernelManager):
             os.chmod(d, 0o777)
             for f in files:
                 os.chmod(os.path.join(d, f), 0o666)
-        return [sys.executable, "-m", "tobops.sandbox", "--home", home, *self._network_args(),
+        return [sys.executable, "-m", "tobops.grade.sandbox", "--home", home, *self._network_args(),
                 "--memory-mb", str(lim["memory_mb"]), "--cpu-seconds", str(lim["cpu_seconds"]),
                 "--file-mb", str(lim["file_mb"]), "--", *cmd]
 
@@ -200,7 +200,7 @@ def _bwrap_cmd(cmd: list[str], home: str, binds: list[str] = (), pid_namespace: 
 
 
 def main(argv: list[str] | None = None) -> None:
-    parser = argparse.ArgumentParser(prog="python -m tobops.sandbox")
+    parser = argparse.ArgumentParser(prog="python -m tobops.grade.sandbox")
     parser.add_argument("--home", required=True, help="private, writable home for the kernel")
     parser.add_argument("--memory-mb", type=int, default=1024)
     parser.add_argument("--cpu-seconds", type=int, default=300)
