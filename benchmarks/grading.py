@@ -25,8 +25,9 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from tobops.room import demo
-from tobops.grade import grader as grading  # noqa: E402
+from tobops.grade import grader  # noqa: E402
 from tobops.grade.coursedir import Course  # noqa: E402
+from tobops.settings import Settings  # noqa: E402
 
 PROFILES = ["perfect", "partial", "wrong", "blank", "partial", "syntax"]
 
@@ -64,7 +65,6 @@ def main(argv=None) -> int:
     ap.add_argument("--keep", action="store_true", help="keep the temp folder")
     args = ap.parse_args(argv)
 
-    os.environ["TOBOPS_CELL_TIMEOUT"] = "30"
     work = Path(tempfile.mkdtemp(prefix="tobops-bench-"))
     try:
         profiles = [PROFILES[i % len(PROFILES)] for i in range(args.trainees)]
@@ -88,7 +88,8 @@ def main(argv=None) -> int:
         print(f"nbgrader autograde: {t_stock:7.1f} s  {t_stock / n:6.3f} s/notebook", flush=True)
 
         t0 = time.perf_counter()
-        grading.grade(ours, assessments, workers=args.workers, progress=False)
+        grader.grade(ours, assessments, settings=Settings.load(), workers=args.workers,
+                     progress=False)
         t_ours = time.perf_counter() - t0
         print(f"tobops grade:       {t_ours:7.1f} s  {t_ours / n:6.3f} s/notebook  ({args.workers} workers)", flush=True)
 

@@ -23,17 +23,31 @@ def mpl_cache(tmp_path_factory) -> Path:
     return path
 
 
-@pytest.fixture(autouse=True)
-def isolated_home(tmp_path, monkeypatch, mpl_cache):
-    home = tmp_path / "home"
-    home.mkdir()
+ISOLATED_VARS = ("JUPYTER_CONFIG_DIR", "JUPYTER_DATA_DIR", "JUPYTER_RUNTIME_DIR", "TOBOPS_EXCHANGE",
+                 "TOBOPS_CELL_TIMEOUT", "TOBOPS_DATA_DIR")
+
+
+def isolate(monkeypatch, home: Path, mpl_cache: Path) -> Path:
+    """A temp HOME, the venv's tools first on PATH, and no setting of the developer's."""
+    home.mkdir(parents=True, exist_ok=True)
     monkeypatch.setenv("HOME", str(home))
     monkeypatch.setenv("MPLCONFIGDIR", str(mpl_cache))
     monkeypatch.setenv("PATH", f"{BIN}{os.pathsep}{os.environ.get('PATH', '')}")
-    for var in ("JUPYTER_CONFIG_DIR", "JUPYTER_DATA_DIR", "JUPYTER_RUNTIME_DIR", "TOBOPS_EXCHANGE",
-                "TOBOPS_CELL_TIMEOUT", "TOBOPS_DATA_DIR"):
+    for var in ISOLATED_VARS:
         monkeypatch.delenv(var, raising=False)
     return home
+
+
+@pytest.fixture(autouse=True)
+def isolated_home(tmp_path, monkeypatch, mpl_cache):
+    return isolate(monkeypatch, tmp_path / "home", mpl_cache)
+
+
+@pytest.fixture(scope="module")
+def module_env(tmp_path_factory, mpl_cache):
+    """The same isolation for a module-scoped fixture (set up before any test's own)."""
+    with pytest.MonkeyPatch.context() as mp:
+        yield isolate(mp, tmp_path_factory.mktemp("module-home"), mpl_cache)
 
 
 #: The lesson tests' dataset fixtures: fixture name -> dataset. Each test module gets its own

@@ -41,8 +41,9 @@ def cohort_tables(n: int, seed: int = 1, weak: str | None = None, broken: dict |
                 rows.append({"trainee": tid, "assessment": a, "item": item, "kind": "choice", "lesson": lesson,
                              "objective": obj, "section": sec, "score": score, "max_score": pts,
                              "needs_manual_grade": False, "picked": "A" if right else "B"})
-            subs.append({"trainee": tid, "assessment": a, "status": "graded", "score": total, "max_score": 16.0,
-                         "percent": round(100 * total / 16, 1), "reason": "", "submitted_at": "", "graded_at": ""})
+            subs.append({"trainee": tid, "assessment": a, "attempt": 1, "status": "graded", "score": total,
+                         "max_score": 16.0, "percent": round(100 * total / 16, 1), "reason": "", "problems": [],
+                         "needs_attention": False, "submitted_at": ""})
     return pd.DataFrame(subs), pd.DataFrame(rows)
 
 

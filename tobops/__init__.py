@@ -12,3 +12,7 @@ cohorts and the demo). :mod:`tobops.settings` holds every limit and path, read o
 """
 
 __version__ = "0.1.0"
+
+
+class TobopsError(Exception):
+    """A problem the user must fix; the message says what. The CLI prints it and exits 2."""

@@ -2,10 +2,15 @@
 
     tobops data build [--out DIR] [--check]      regenerate the synthetic datasets
     tobops demo [--dir DIR] [--trainees N]       run a whole cohort cycle and write a report
-    tobops grade ASSESSMENT | --all [--workers N] [--force]
+    tobops grade ASSESSMENT | --all [--workers N] [--force] [--cell-timeout S ...]
     tobops export [ASSESSMENT | --all] [--out DIR]
     tobops report [ASSESSMENT | --all] [--out DIR]
     tobops selfcheck ASSESSMENT [NOTEBOOK]       self-learners: grade your own copy
+    tobops hub [run | add-trainee NAME ...]      JupyterHub for a training room
+
+One argparse parser with a subcommand each; every subcommand is a small function that
+reads its options, builds :class:`~tobops.settings.Settings` once where limits matter, and
+calls the library. Library errors (``*Error``) become a message and exit status 2.
 """
 from __future__ import annotations
 
@@ -13,7 +18,10 @@ import argparse
 import sys
 from pathlib import Path
 
-from tobops import __version__
+from tobops import TobopsError, __version__
+from tobops.settings import Limits, Settings
+
+
 def _assessments(course, args) -> list[str]:
     known = course.assessments()
     if getattr(args, "all", False) or not getattr(args, "assessment", None):
@@ -21,24 +29,36 @@ def _assessments(course, args) -> list[str]:
             generated = {a.name for a in gb.assignments}
         return [a for a in known if a in generated]
     if args.assessment not in known:
-        raise SystemExit(f"tobops: unknown assessment {args.assessment!r}; known: {', '.join(known)}")
+        raise UsageError(f"unknown assessment {args.assessment!r}; known: {', '.join(known)}")
     return [args.assessment]
 
 
+class UsageError(TobopsError):
+    pass
+
+
+def _settings(args) -> Settings:
+    return Settings.load(**{name: getattr(args, name, None) for name in Limits.ENV})
+
+
+# --------------------------------------------------------------------------- commands
+
 def cmd_data(args) -> int:
     from tobops.content import datasets
-    argv = ["build"] + (["--out", args.out] if args.out else []) + (["--check"] if args.check else [])
-    return datasets.main(argv)
+
+    return datasets.build_command(args.out, args.check)
 
 
 def cmd_demo(args) -> int:
-    from tobops.room import demo
-    from tobops.grade import grader as grading
     from tobops.grade import sandbox
-    print(f"tobops demo: {args.trainees} synthetic trainees; {sandbox.isolation()}")
+    from tobops.grade.results import summary
+    from tobops.room import demo
+
+    settings = _settings(args)
+    print(f"tobops demo: {args.trainees} synthetic trainees; {sandbox.isolation(settings.limits)}")
     run = demo.run(args.dir, assessments=args.assessment or None, size=args.trainees, workers=args.workers,
-                   cell_timeout=args.cell_timeout)
-    print(grading.summary(run.results))
+                   settings=settings)
+    print(summary(run.results))
     print(f"\ncourse folder: {run.course.home}")
     print(f"report:        {run.paths['html']}")
     print(f"grades CSV:    {run.paths['grades']}")
@@ -48,26 +68,24 @@ def cmd_demo(args) -> int:
 
 
 def cmd_grade(args) -> int:
-    from tobops.grade import coursedir
-    from tobops.grade import grader as grading
-    from tobops.grade import sandbox
+    from tobops.grade import coursedir, grader, sandbox
+    from tobops.grade.results import summary
+
+    settings = _settings(args)
     course = coursedir.find(args.course)
-    print(f"tobops grade: {sandbox.isolation()}")
-    try:
-        results = grading.grade(course, _assessments(course, args), workers=args.workers, force=args.force)
-    except grading.GradingError as exc:
-        print(f"tobops grade: {exc}", file=sys.stderr)
-        return 2
-    print(grading.summary(results))
+    print(f"tobops grade: {sandbox.isolation(settings.limits)}")
+    results = grader.grade(course, _assessments(course, args), settings=settings, workers=args.workers,
+                           force=args.force)
+    print(summary(results))
     return 1 if any(r.needs_attention for r in results) else 0
 
 
 def cmd_export(args) -> int:
     from tobops.grade import coursedir
     from tobops.insight import report
+
     course = coursedir.find(args.course)
-    paths = report.export(course, _assessments(course, args), args.out)
-    for k, p in paths.items():
+    for k, p in report.export(course, _assessments(course, args), args.out).items():
         print(f"{k}: {p}")
     return 0
 
@@ -75,24 +93,57 @@ def cmd_export(args) -> int:
 def cmd_report(args) -> int:
     from tobops.grade import coursedir
     from tobops.insight import report
+
     course = coursedir.find(args.course)
-    paths = report.html_report(course, _assessments(course, args), args.out)
-    for k, p in paths.items():
+    for k, p in report.html_report(course, _assessments(course, args), args.out).items():
         print(f"{k}: {p}")
     return 0
 
 
 def cmd_selfcheck(args) -> int:
     from tobops.grade import selfcheck
-    try:
-        out = selfcheck.run(args.assessment, args.notebook, args.out)
-    except selfcheck.SelfCheckError as exc:
-        print(f"tobops selfcheck: {exc}", file=sys.stderr)
-        return 2
+
+    out = selfcheck.run(args.assessment, args.notebook, args.out)
     print("\n".join(out["lines"]))
     if out["feedback"]:
         print(f"\nfeedback page: {out['feedback'].resolve()}")
     return 0
+
+
+def cmd_hub(args) -> int:
+    from tobops.grade import coursedir
+    from tobops.room import hub
+
+    course = coursedir.find(args.course)
+    room = hub.Hub(Path(args.data), course.home, args.ip, args.port)
+    if args.action == "add-trainee":
+        new = hub.add_trainees(room, args.names)
+        print(f"added {', '.join(new) or 'nobody new'}; restart the hub (or add them on its Admin page) "
+              "so they can log in")
+        return 0
+    if args.names:
+        raise UsageError(f"unexpected names {' '.join(args.names)}: did you mean `tobops hub add-trainee ...`?")
+    return hub.run(room)
+
+
+# --------------------------------------------------------------------------- the parser
+
+def _limit_options(sp: argparse.ArgumentParser) -> None:
+    g = sp.add_argument_group("limits on graded trainee code (default: TOBOPS_* variables, else the course's)")
+    helps = {"cell_timeout": "seconds a cell may run", "notebook_timeout": "seconds for a whole notebook",
+             "max_output_kb": "output kept per cell (kB)", "memory_mb": "kernel memory (MB)",
+             "cpu_seconds": "kernel CPU time (s)", "file_mb": "largest file a kernel may write (MB)"}
+    for name, default in ((f.name, f.default) for f in Limits.__dataclass_fields__.values()):
+        g.add_argument(f"--{name.replace('_', '-')}", dest=name, type=int, default=None, metavar="N",
+                       help=f"{helps[name]} (default {default})")
+
+
+def _course_args(sp: argparse.ArgumentParser, out: bool = False) -> None:
+    sp.add_argument("assessment", nargs="?", help="assessment id, e.g. 02-tob-vs-toc")
+    sp.add_argument("--all", action="store_true", help="every assessment")
+    sp.add_argument("--course", help="course folder (default: here or the nearest parent with nbgrader_config.py)")
+    if out:
+        sp.add_argument("--out", default="reports", help="output folder (default: reports/)")
 
 
 def parser() -> argparse.ArgumentParser:
@@ -111,25 +162,23 @@ def parser() -> argparse.ArgumentParser:
     m.add_argument("--trainees", type=int, default=12)
     m.add_argument("--assessment", action="append", help="only this assessment (repeatable; default: all)")
     m.add_argument("--workers", type=int, default=None, help="grading processes (default: one per core)")
-    m.add_argument("--cell-timeout", type=int, default=5, help="seconds per cell before it is stopped")
+    _limit_options(m)
     m.set_defaults(func=cmd_demo)
 
-    def course_args(sp, out=False):
-        sp.add_argument("assessment", nargs="?", help="assessment id, e.g. 02-tob-vs-toc")
-        sp.add_argument("--all", action="store_true", help="every assessment")
-        sp.add_argument("--course", help="course folder (default: here or the nearest parent with nbgrader_config.py)")
-        if out:
-            sp.add_argument("--out", default="reports", help="output folder (default: reports/)")
-
     g = sub.add_parser("grade", help="grade submitted notebooks (parallel, sandboxed)")
-    course_args(g)
+    _course_args(g)
     g.add_argument("--workers", type=int, default=None, help="grading processes (default: one per core)")
     g.add_argument("--force", action="store_true", help="regrade submissions that are already graded")
+    _limit_options(g)
     g.set_defaults(func=cmd_grade)
 
     e = sub.add_parser("export", help="write grades.csv and items.csv")
-    course_args(e, out=True)
+    _course_args(e, out=True)
     e.set_defaults(func=cmd_export)
+
+    r = sub.add_parser("report", help="write the HTML cohort report (and the CSVs)")
+    _course_args(r, out=True)
+    r.set_defaults(func=cmd_report)
 
     c = sub.add_parser("selfcheck", help="grade your own copy of an assessment (self-learners)")
     c.add_argument("assessment", help="assessment id, e.g. 02-tob-vs-toc")
@@ -137,21 +186,25 @@ def parser() -> argparse.ArgumentParser:
     c.add_argument("--out", default="feedback", help="where to write the feedback page (default: feedback/)")
     c.set_defaults(func=cmd_selfcheck)
 
-    sub.add_parser("hub", help="start the course hub (JupyterHub) for a training room; see tobops hub --help")
-    r = sub.add_parser("report", help="write the HTML cohort report (and the CSVs)")
-    course_args(r, out=True)
-    r.set_defaults(func=cmd_report)
+    h = sub.add_parser("hub", help="JupyterHub for a training room (see README)",
+                       description="Start the course hub, or put trainees on its roster.")
+    h.add_argument("action", nargs="?", default="run", choices=["run", "add-trainee"])
+    h.add_argument("names", nargs="*", help="trainee names (add-trainee)")
+    h.add_argument("--course", help="course folder (default: this one)")
+    h.add_argument("--data", default="hub-data", help="where the hub keeps homes, exchange, roster, secrets")
+    h.add_argument("--ip", default="127.0.0.1", help="address to listen on (default 127.0.0.1: this machine only)")
+    h.add_argument("--port", type=int, default=8000)
+    h.set_defaults(func=cmd_hub)
     return p
 
 
 def main(argv: list[str] | None = None) -> int:
-    argv = list(sys.argv[1:] if argv is None else argv)
-    if argv[:1] == ["hub"]:  # its own argument parser: tobops/hub.py
-        from tobops.room import hub
-        return hub.main(argv[1:])
     args = parser().parse_args(argv)
     try:
         return args.func(args) or 0
+    except TobopsError as exc:
+        print(f"tobops {args.command}: {exc}", file=sys.stderr)
+        return 2
     except KeyboardInterrupt:
         print("\ntobops: interrupted; what was graded is saved, run the same command again to finish.", file=sys.stderr)
         return 130

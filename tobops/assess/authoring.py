@@ -18,6 +18,7 @@ import nbformat
 from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook
 
 from tobops.content.course import lesson as get_lesson
+from tobops.assess.items import cell_id
 from tobops.content.notebooks import KERNELSPEC
 
 
@@ -58,12 +59,12 @@ def choice(item: str, *, lesson: str, objective: str, section: str, points: int,
     md = new_markdown_cell(
         f"### {item} ({points} points)\n\n{prompt.strip()}\n\n{listing}\n\n"
         f"Set `{item}` to one of {allowed}.",
-        metadata=_nbg(f"{item}_prompt", locked=True))
+        metadata=_nbg(cell_id(item, "prompt"), locked=True))
     ans = new_code_cell(f'### BEGIN SOLUTION\n{item} = "{answer}"\n### END SOLUTION',
-                        metadata=_nbg(f"{item}_answer", solution=True))
+                        metadata=_nbg(cell_id(item, "answer"), solution=True))
     fmt = new_code_cell(f'# Format check only (0 points): is {item} one of the letters?\n'
                         f'checks.choice("{item}", globals(), "{letters}")',
-                        metadata=_nbg(f"{item}_format", grade=True, locked=True, points=0))
+                        metadata=_nbg(cell_id(item, "format"), grade=True, locked=True, points=0))
     hidden = new_code_cell(
         f"# Hidden tests for {item} run here when your work is graded.\n"
         f"### BEGIN HIDDEN TESTS\n"
@@ -90,13 +91,13 @@ def numeric(item: str, *, lesson: str, objective: str, section: str, points: int
             solution: str, expected: float, tolerance: float, starter: str = "") -> list:
     md = new_markdown_cell(f"### {item} ({points} points)\n\n{prompt.strip()}\n\n"
                            f"Assign your result to `{item}` (a number). Tolerance: ±{tolerance:g}.",
-                           metadata=_nbg(f"{item}_prompt", locked=True))
+                           metadata=_nbg(cell_id(item, "prompt"), locked=True))
     body = (starter.strip() + "\n" if starter.strip() else "") + \
         f"### BEGIN SOLUTION\n{solution.strip()}\n### END SOLUTION"
-    ans = new_code_cell(body, metadata=_nbg(f"{item}_answer", solution=True))
+    ans = new_code_cell(body, metadata=_nbg(cell_id(item, "answer"), solution=True))
     fmt = new_code_cell(f"# Format check only (0 points): is {item} a number?\n"
                         f'checks.number("{item}", globals())',
-                        metadata=_nbg(f"{item}_format", grade=True, locked=True, points=0))
+                        metadata=_nbg(cell_id(item, "format"), grade=True, locked=True, points=0))
     hidden = new_code_cell(
         f"# Hidden tests for {item} run here when your work is graded.\n"
         f"### BEGIN HIDDEN TESTS\n"
@@ -117,7 +118,7 @@ def written(item: str, *, lesson: str, objective: str, section: str, prompt: str
         f"### {item} ({points} points, graded by your instructor)\n\n{prompt.strip()}\n\n"
         f"**Rubric** (what the instructor looks for):\n\n{rubric_md}\n\n"
         f"Write your answer in the cell below (double-click it to edit).",
-        metadata=_nbg(f"{item}_prompt", locked=True))
+        metadata=_nbg(cell_id(item, "prompt"), locked=True))
     ans = new_markdown_cell(model_answer.strip(), metadata=_nbg(item, grade=True, solution=True, points=points))
     ans.metadata["tobops"] = _tag(item, lesson, objective, section, "written", points,
                                   rubric=[{"criterion": c, "points": p} for c, p in rubric])

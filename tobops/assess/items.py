@@ -16,6 +16,28 @@ from pathlib import Path
 import nbformat
 
 KINDS = ("choice", "numeric", "written")
+#: The cells of an item besides its graded cell (whose grade_id is the item id itself, e.g.
+#: ``q1``): ``q1_prompt`` (the question), ``q1_answer`` (the trainee's answer), ``q1_format``
+#: (the visible 0-point format check).
+ROLES = ("prompt", "answer", "format")
+
+
+def cell_id(item: str, role: str) -> str:
+    """The nbgrader grade_id of an item's cell in the given role (see :data:`ROLES`)."""
+    if role not in ROLES:
+        raise ValueError(f"unknown cell role {role!r}; one of {ROLES}")
+    return f"{item}_{role}"
+
+
+def nbgrader_meta(cell) -> dict:
+    """A cell's nbgrader metadata (empty for cells nbgrader does not track)."""
+    return (cell.get("metadata") or {}).get("nbgrader") or {}
+
+
+def is_test_cell(cell) -> bool:
+    """An autograded test cell: a code cell that nbgrader grades and the trainee does not write."""
+    meta = nbgrader_meta(cell)
+    return cell.get("cell_type") == "code" and bool(meta.get("grade")) and not meta.get("solution")
 
 
 @dataclass(frozen=True)

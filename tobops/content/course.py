@@ -14,7 +14,6 @@ from pathlib import Path
 
 PACKAGE_DIR = Path(__file__).resolve().parent
 LESSON_DATA = PACKAGE_DIR / "data" / "lessons"
-COURSE_ID = "tobops-academy"
 CERTIFICATION = "09-certification"   # the final exam
 PASS_MARK = 80.0                     # percent of points needed to be certified: the one place it is set
 

@@ -2326,8 +2326,14 @@ def main(argv=None) -> int:
     p.add_argument("--check", action="store_true",
                    help="rebuild into a temporary folder and compare the bytes with the existing files")
     args = p.parse_args(argv)
-    if args.check:
-        target = Path(args.out) if args.out else data_dir()
+    return build_command(args.out, args.check)
+
+
+def build_command(out: str | None = None, check: bool = False) -> int:
+    """``tobops data build``: write the datasets (or, with ``check``, compare a fresh build
+    with the files there); prints what it did, returns the exit status."""
+    if check:
+        target = Path(out) if out else data_dir()
         with tempfile.TemporaryDirectory() as tmp:
             paths = build(tmp)
             differ = []
@@ -2344,7 +2350,7 @@ def main(argv=None) -> int:
             return 1
         print(f"all {len(paths)} files in {target} are identical to a fresh build.")
         return 0
-    paths = build(args.out)
+    paths = build(out)
     frames = {name: load(name, paths[name].parent) for name in DATASETS}
     for name, path in paths.items():
         rows = f" ({len(frames[name]):,} rows)" if name in frames else ""

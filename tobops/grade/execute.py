@@ -7,8 +7,7 @@
   saying so, so a cell that prints gigabytes cannot exhaust the grader's memory.
 
 ``nbgrader_config.py`` puts :class:`LimitedExecute` in place of nbgrader's ``Execute``
-for autograding; both limits are set there from ``TOBOPS_NOTEBOOK_TIMEOUT`` and
-``TOBOPS_MAX_OUTPUT_KB``.
+for autograding; both limits come from :class:`tobops.settings.Limits`.
 """
 from __future__ import annotations
 
@@ -19,12 +18,14 @@ from nbformat import NotebookNode
 from nbgrader.preprocessors import Execute
 from traitlets import Integer
 
+from tobops.settings import Limits
+
 TRUNCATED = "[tobops: output truncated here: this cell printed more than {kb} KB]\n"
 
 
 class LimitedExecute(Execute):
-    notebook_timeout = Integer(300, help="wall-clock seconds for the whole notebook").tag(config=True)
-    max_output_bytes = Integer(1_000_000, help="output bytes kept per cell").tag(config=True)
+    notebook_timeout = Integer(Limits.notebook_timeout, help="wall-clock seconds for the whole notebook").tag(config=True)
+    max_output_bytes = Integer(1000 * Limits.max_output_kb, help="output bytes kept per cell").tag(config=True)
 
     def preprocess(self, nb, resources=None, km=None):
         self._deadline = time.monotonic() + self.notebook_timeout

@@ -14,6 +14,8 @@ from __future__ import annotations
 from nbconvert.preprocessors import Preprocessor
 from traitlets import Bool
 
+from tobops.assess.items import is_test_cell
+
 BEGIN, END = "BEGIN HIDDEN TESTS", "END HIDDEN TESTS"
 
 
@@ -33,11 +35,6 @@ def _split_hidden(source: str) -> tuple[list[str], list[str], bool]:
 def strip_hidden(source: str) -> tuple[str, bool]:
     kept, _, removed = _split_hidden(source)
     return "\n".join(kept), removed
-
-
-def _is_test_cell(cell) -> bool:
-    meta = cell.metadata.get("nbgrader", {})
-    return cell.cell_type == "code" and meta.get("grade") and not meta.get("solution")
 
 
 def hidden_lines(source: str) -> list[str]:
@@ -60,7 +57,7 @@ class HideAnswerKeys(Preprocessor):
     enabled = Bool(True).tag(config=True)  # nbconvert preprocessors are off unless enabled
 
     def preprocess(self, nb, resources):
-        self._secrets = sorted({ln for c in nb.cells if _is_test_cell(c) for ln in hidden_lines(c.source)})
+        self._secrets = sorted({ln for c in nb.cells if is_test_cell(c) for ln in hidden_lines(c.source)})
         return super().preprocess(nb, resources)
 
     def _redact_outputs(self, cell) -> None:
@@ -80,7 +77,7 @@ class HideAnswerKeys(Preprocessor):
     def preprocess_cell(self, cell, resources, index):
         if cell.cell_type == "code":
             self._redact_outputs(cell)
-        if not _is_test_cell(cell):
+        if not is_test_cell(cell):
             return cell, resources
         cell.source, _ = strip_hidden(cell.source)
         for out in cell.get("outputs", []):

@@ -40,7 +40,8 @@ from queue import Empty
 from jupyter_client.asynchronous import AsyncKernelClient
 from traitlets import DottedObjectName, Type
 
-from tobops.grade.sandbox import SandboxedKernelManager, _font_cache, bwrap, limits
+from tobops.grade.sandbox import SandboxedKernelManager, bwrap, kernel_home, launcher_command
+from tobops.settings import Limits
 
 #: What the template imports once; what the assessments and ipykernel need.
 PRELOAD = ("ipykernel.kernelapp", "ipykernel.ipkernel", "ipykernel.debugger", "ipykernel.zmqshell", "IPython.core.interactiveshell",
@@ -48,17 +49,10 @@ PRELOAD = ("ipykernel.kernelapp", "ipykernel.ipkernel", "ipykernel.debugger", "i
 # matplotlib is left out on purpose: it remembers its config folder at import, and each
 # kernel needs its own.
 
-#: How grading kernels differ from a default IPython kernel. No input-history database
-#: (nobody reads it, and it costs a thread and an SQLite file per kernel), and plain
-#: Python tracebacks instead of IPython's annotated ones, which take tens of milliseconds
-#: each to build; a blank answer raises one in every cell. Scores do not change; the
-#: feedback shows an ordinary traceback ending with the same error and message.
-KERNEL_ARGS = ("--HistoryManager.enabled=False", "--InteractiveShell.xmode=Plain")
-
 # The stub is run with ``python -I -S -c``: no site-packages, so it starts in ~10 ms.
 STUB = r"""
 import json, os, signal, socket, sys
-path, conn_file = sys.argv[1], sys.argv[2]
+path, conn_file, args = sys.argv[1], sys.argv[2], sys.argv[3:]
 s = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
 s.connect(path)
 def forward(signum, frame):
@@ -68,7 +62,7 @@ def forward(signum, frame):
         pass
 signal.signal(signal.SIGINT, forward)
 with open(conn_file) as f:
-    s.sendall(json.dumps({"connection": json.load(f)}).encode() + b"\n")
+    s.sendall(json.dumps({"connection": json.load(f), "args": args}).encode() + b"\n")
 buf = b""
 while True:
     try:
@@ -88,26 +82,17 @@ while True:
 class ForkServer:
     """One template process for one grading worker; :meth:`stop` (or exit) ends it."""
 
-    def __init__(self) -> None:
+    def __init__(self, limits: Limits) -> None:
+        self.limits = limits
         self.dir = tempfile.mkdtemp(prefix="tobops-forkserver-")
         os.chmod(self.dir, 0o777)  # the template runs as nobody
         self.socket = os.path.join(self.dir, "template.sock")
-        self.home = os.path.join(self.dir, "home")
-        os.makedirs(os.path.join(self.home, ".matplotlib"))
-        for f in _font_cache():
-            shutil.copy(f, os.path.join(self.home, ".matplotlib"))
-        lim = limits()
-        cmd = [sys.executable, "-m", "tobops.grade.sandbox", "--home", self.home, "--pid-namespace", "--no-network",
-               "--bind", self.dir,
-               "--memory-mb", str(lim["memory_mb"]), "--cpu-seconds", str(lim["cpu_seconds"]),
-               "--file-mb", str(lim["file_mb"]), "--",
-               sys.executable, "-m", "tobops.grade.forkserver", "--socket", self.socket, "--home", self.home]
+        self.home = kernel_home("home-", parent=self.dir)
+        template = [sys.executable, "-m", "tobops.grade.forkserver", "--socket", self.socket, "--home", self.home]
         if bwrap():  # the template is alone in its process-id namespace: it may kill all it sees
-            cmd.append("--own-pid-namespace")
-        for d, _, files in os.walk(self.home):
-            os.chmod(d, 0o777)
-            for f in files:
-                os.chmod(os.path.join(d, f), 0o666)
+            template.append("--own-pid-namespace")
+        cmd = launcher_command(template, home=self.home, limits=limits, binds=[self.dir], pid_namespace=True,
+                               network=False)
         self.proc = subprocess.Popen(cmd, stdin=subprocess.DEVNULL, start_new_session=True)
         deadline = time.monotonic() + 60
         while not os.path.exists(self.socket):
@@ -125,12 +110,13 @@ class ForkServer:
 _SERVER: ForkServer | None = None
 
 
-def server() -> ForkServer:
+def server(limits: Limits) -> ForkServer:
+    """This worker's template, started (again) if it is not running or has other limits."""
     global _SERVER
-    if _SERVER is None or _SERVER.proc.poll() is not None:
+    if _SERVER is None or _SERVER.proc.poll() is not None or _SERVER.limits != limits:
         if _SERVER is not None:
             _SERVER.stop()
-        _SERVER = ForkServer()
+        _SERVER = ForkServer(limits)
         import atexit
 
         atexit.register(_SERVER.stop)
@@ -140,7 +126,10 @@ def server() -> ForkServer:
 class QuickReadyClient(AsyncKernelClient):
     """jupyter_client's client, except that waiting for a new kernel to be ready ends
     after 20 ms of quiet on IOPub instead of 200 ms: a fifth of a second per notebook,
-    once the kernel itself starts in a few hundredths."""
+    once the kernel itself starts in a few hundredths.
+
+    jupyter_client has no public setting for that wait, so this overrides its private
+    ``_async_wait_for_ready`` (jupyter_client is pinned to 8.x in pyproject.toml for it)."""
 
     async def _async_wait_for_ready(self, timeout: float | None = None) -> None:
         deadline = time.monotonic() + (timeout if timeout is not None else float("inf"))
@@ -176,18 +165,21 @@ class ForkingKernelManager(SandboxedKernelManager):
 
     client_class = DottedObjectName("tobops.grade.forkserver.QuickReadyClient")
     client_factory = Type(QuickReadyClient, klass=AsyncKernelClient)
+
     def _ipc_folder(self) -> str:
         # the template's folder, already bound into its sandbox (which has no network); one
         # kernel at a time per worker, and jupyter_client skips socket names still in use
-        return server().dir
+        return server(self.limits()).dir
 
     async def _async_wait(self, pollinterval: float = 0.1) -> None:
         # a killed stub is gone within milliseconds; don't poll for it every 100 ms
+        # (a private jupyter_client hook, pinned to 8.x in pyproject.toml)
         await super()._async_wait(pollinterval=min(pollinterval, 0.005))
 
     def format_kernel_cmd(self, extra_arguments=None):
-        srv = server()
-        return [sys.executable, "-I", "-S", "-c", STUB, srv.socket, self.connection_file]
+        # the kernel's own arguments (nbgrader's Execute.extra_arguments) travel to the template
+        srv = server(self.limits())
+        return [sys.executable, "-I", "-S", "-c", STUB, srv.socket, self.connection_file, *(extra_arguments or [])]
 
 
 # --------------------------------------------------------------------------- the template's side
@@ -243,7 +235,7 @@ def _reap() -> None:
             return
 
 
-def _kernel(connection: dict, home: str, font_cache: list[tuple[str, bytes]]) -> None:
+def _kernel(connection: dict, args: list[str], home: str, font_cache: list[tuple[str, bytes]]) -> None:
     """In the forked child: become a fresh kernel. Never returns."""
     code = 1
     try:
@@ -267,7 +259,7 @@ def _kernel(connection: dict, home: str, font_cache: list[tuple[str, bytes]]) ->
             del sys.path[0]
         from ipykernel import kernelapp
 
-        kernelapp.launch_new_instance(argv=["-f", conn, *KERNEL_ARGS])
+        kernelapp.launch_new_instance(argv=["-f", conn, *args])
         code = 0
     except SystemExit as exc:
         code = exc.code if isinstance(exc.code, int) else 1
@@ -286,7 +278,7 @@ def _serve_one(conn: socket.socket, home: str, font_cache) -> None:
     pid = os.fork()
     if pid == 0:
         conn.close()
-        _kernel(request["connection"], home, font_cache)
+        _kernel(request["connection"], request.get("args", []), home, font_cache)
     pidfd = os.pidfd_open(pid)
     status = None
     try:

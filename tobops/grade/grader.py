@@ -10,9 +10,9 @@ and ``nbgrader export`` keep working. Around it, tobops adds:
 * checks before grading (missing, renamed, corrupted notebooks; deleted or edited test
   cells) and a diagnosis after it (syntax errors, timeouts, memory, a dead kernel,
   stderr), so that no broken submission turns into a silent zero;
-* one results row per trainee and assessment, stored in the gradebook database (table
-  ``tobops_results``) and exported to CSV, whose status keeps *not submitted*, *could
-  not be graded* and *needs manual grading* apart from a real score;
+* one result per trainee and assessment in the results store (:mod:`.results`), whose
+  status keeps *not submitted*, *could not be graded* and *needs manual grading* apart
+  from a real score;
 * a progress bar, and an exit status that is non-zero while any submission needs
   attention.
 
@@ -21,55 +21,28 @@ Original submissions in ``submitted/`` are never modified.
 from __future__ import annotations
 
 import concurrent.futures as cf
-import datetime as dt
 import functools
 import json
 import multiprocessing
 import os
 import re
-import sqlite3
 import time
-from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 import nbformat
 from tqdm import tqdm
 
-from tobops.grade import sandbox
-from tobops.grade.coursedir import Course, chdir, quiet_logger
+from tobops import TobopsError
+from tobops.assess.items import is_test_cell
+from tobops.grade.coursedir import Course, quiet_logger
+from tobops.grade.results import AWAITING_MANUAL, Result, Status
+from tobops.settings import Limits, Settings
 
-GRADED = "graded"
-MANUAL = "needs manual grading"
-FAILED = "could not be graded"
-MISSING = "not submitted"
-STATUSES = (GRADED, MANUAL, FAILED, MISSING)
 NBGRADER_FILES = ("timestamp.txt", "submission_secret.txt")  # written by nbgrader submit
 
 
-class GradingError(RuntimeError):
+class GradingError(TobopsError):
     pass
-
-
-@dataclass
-class Result:
-    student: str
-    assessment: str
-    status: str
-    score: float | None
-    max_score: float
-    reason: str = ""
-    problems: list[str] = field(default_factory=list)
-    submitted_at: str = ""
-    seconds: float = 0.0
-
-    @property
-    def needs_attention(self) -> bool:
-        return self.status == FAILED or bool(self.problems)
-
-    def line(self) -> str:
-        score = "-" if self.score is None else f"{self.score:g}/{self.max_score:g}"
-        why = "; ".join(([self.reason] if self.reason else []) + self.problems)
-        return f"{self.student} / {self.assessment}: {self.status} ({score})" + (f": {why}" if why else "")
 
 
 # --------------------------------------------------------------------------- checks
@@ -86,7 +59,7 @@ def _expected_notebooks(course: Course, assessment: str) -> list[str]:
 
 
 def _release_cells(course: Course, assessment: str, name: str) -> dict[str, str]:
-    path = course.root / "release" / assessment / name
+    path = course.release(assessment) / name
     if not path.exists():
         return {}
     return _cached_release_cells(str(path), path.stat().st_mtime)
@@ -121,14 +94,13 @@ def precheck(course: Course, student: str, assessment: str) -> tuple[bool, list[
             nbformat.validate(nb)
         except Exception as exc:  # nbformat raises several kinds
             return False, [f"corrupted notebook {name}: not a valid notebook ({str(exc).splitlines()[0][:160]})"]
-        submitted = {c.get("metadata", {}).get("nbgrader", {}).get("grade_id"): c.get("source", "")
-                     for c in nb.cells}
+        submitted = {c.metadata.get("nbgrader", {}).get("grade_id"): c for c in nb.cells}
         released = _release_cells(course, assessment, name)
         deleted = sorted(g for g in released if g not in submitted)
         if deleted:
             msgs.append(f"{name}: cells deleted by the trainee: {', '.join(deleted)} (their items score 0)")
-        edited = sorted(g for g, src in released.items() if g in submitted and _is_locked_test(g, raw)
-                        and _norm(submitted[g]) != _norm(src))
+        edited = sorted(g for g, src in released.items() if g in submitted and is_test_cell(submitted[g])
+                        and _norm(submitted[g].source) != _norm(src))
         if edited:
             msgs.append(f"{name}: test cells edited by the trainee: {', '.join(edited)} "
                         "(graded with the instructor's tests)")
@@ -142,24 +114,14 @@ def _norm(src) -> str:
     return ("".join(src) if isinstance(src, list) else src).strip()
 
 
-def _is_locked_test(grade_id: str, raw: dict) -> bool:
-    for c in raw.get("cells", []):
-        meta = c.get("metadata", {}).get("nbgrader", {})
-        if meta.get("grade_id") == grade_id:
-            return bool(meta.get("grade")) and not meta.get("solution")
-    return False
-
-
-def diagnose(nb: nbformat.NotebookNode) -> list[str]:
+def diagnose(nb: nbformat.NotebookNode, limits: Limits) -> list[str]:
     """What went wrong while the notebook ran, in words an instructor can act on."""
-    lim = sandbox.limits()
     msgs = []
     for i, cell in enumerate(nb.cells):
         if cell.cell_type != "code":
             continue
         meta = cell.metadata.get("nbgrader", {})
         where = f"cell {i}" + (f" ({meta['grade_id']})" if meta.get("grade_id") else "")
-        is_test = meta.get("grade") and not meta.get("solution")
         for out in cell.get("outputs", []):
             if out.output_type == "error":
                 if out.ename == "CellTimeoutError":
@@ -167,7 +129,7 @@ def diagnose(nb: nbformat.NotebookNode) -> list[str]:
                 elif out.ename == "NotebookTimeoutError":
                     msgs.append(f"{where} not run: the notebook's time limit was used up")
                 elif out.ename == "MemoryError":
-                    msgs.append(f"{where} ran out of memory (limit {lim['memory_mb']} MB)")
+                    msgs.append(f"{where} ran out of memory (limit {limits.memory_mb} MB)")
                 elif out.ename in ("SyntaxError", "IndentationError", "TabError"):
                     detail = re.sub(r"\s*\([^()]*\.py, (line \d+)\)", r" (\1)", str(out.evalue))
                     msgs.append(f"{where} has a {out.ename}: {detail}")
@@ -176,36 +138,31 @@ def diagnose(nb: nbformat.NotebookNode) -> list[str]:
             elif out.output_type == "stream" and "tobops: output truncated" in out.get("text", ""):
                 msgs.append(f"{where} printed too much output; the rest was dropped")
             elif out.output_type == "stream" and out.name == "stderr":
-                msgs.append(f"{where}: output on stderr during a test, which nbgrader scores 0" if is_test
+                msgs.append(f"{where}: output on stderr during a test, which nbgrader scores 0" if is_test_cell(cell)
                             else f"{where} wrote to stderr (harmless unless it happens in a test)")
     return sorted(set(msgs), key=msgs.index)
 
 
-def _failure_reason(log: str, error: str) -> str:
+def _failure_reason(log: str, error: str, limits: Limits) -> str:
     text = log + "\n" + error
-    lim = sandbox.limits()
     if "DeadKernelError" in text or "Kernel died" in text:
-        return f"the kernel died while running the notebook (memory limit {lim['memory_mb']} MB exceeded, or a crash)"
+        return f"the kernel died while running the notebook (memory limit {limits.memory_mb} MB exceeded, or a crash)"
     if "UnresponsiveKernelError" in text or "unresponsive" in text:
         return "the kernel stopped responding and could not be interrupted (endless loop?)"
-    if "database is locked" in text:
-        return "the gradebook was busy; run tobops grade again to finish"
     lines = [l for l in text.splitlines() if l.startswith("[ERROR]")]
     return "nbgrader failed: " + (lines[-1][8:].strip()[:200] if lines else text.strip().splitlines()[-1][:200] if text.strip() else "unknown error")
 
 
 # --------------------------------------------------------------------------- workers
 
-_API = None
-_COURSE: Course | None = None
-
-
 class _CachedSchemaValidation:
     """Stands in for the ``jsonschema`` module inside nbgrader's cell-metadata check.
 
     nbgrader calls ``jsonschema.validate(metadata, schema)`` for every cell, which checks
     the schema itself each time: a fifth of a second per notebook. This does the same
-    validation, raising the same error, with the schema checked once."""
+    validation, raising the same error, with the schema checked once. nbgrader has no
+    public hook for it, so this replaces a module attribute of
+    ``nbgrader.nbgraderformat.common`` (nbgrader is pinned to 0.9.x in pyproject.toml)."""
 
     def __init__(self) -> None:
         import jsonschema
@@ -231,7 +188,9 @@ def _share_gradebook_engines() -> None:
     afresh, a quarter of a second per notebook. In a worker, one engine per database URL
     is kept and reused (``Gradebook.close`` disposes only its pooled connections), so each
     query is compiled once, and its tables are created (or checked) once, not a dozen
-    times. The SQL that changes the database is the same."""
+    times. The SQL that changes the database is the same. nbgrader takes no engine from
+    outside, so this replaces ``nbgrader.api.create_engine`` in the worker process
+    (nbgrader is pinned to 0.9.x in pyproject.toml)."""
     import nbgrader.api as nbgrader_api
     from sqlalchemy import create_engine
 
@@ -256,8 +215,15 @@ def _share_gradebook_engines() -> None:
     metadata.create_all = create_all_once
 
 
-def _init_worker(home: str) -> None:
-    global _API
+class _Worker:
+    """What a worker process keeps between submissions: the course, the nbgrader API."""
+
+    course: Course
+    api = None
+    limits: Limits
+
+
+def _init_worker(home: str, settings: Settings) -> None:
     import warnings
 
     import nbgrader.nbgraderformat.common as nbformat_check
@@ -266,77 +232,38 @@ def _init_worker(home: str) -> None:
     nbformat_check.jsonschema = _CachedSchemaValidation()
     _share_gradebook_engines()
     os.chdir(home)
-    global _COURSE
-    _COURSE = Course(Path(home))
-    _API = _COURSE.api(quiet_logger(), kernel_manager="tobops.grade.forkserver.ForkingKernelManager")
+    _Worker.course = Course(Path(home))
+    _Worker.limits = settings.limits
+    _Worker.api = _Worker.course.api(quiet_logger(), kernel_manager="tobops.grade.forkserver.ForkingKernelManager",
+                                     settings=settings)
 
 
-def _grade_one(student: str, assessment: str, stamp: str) -> "Result":
+def _grade_one(student: str, assessment: str, stamp: str, max_score: float) -> Result:
     """In a worker: check one submission, grade it, read its outputs and scores."""
-    course = _COURSE
+    course = _Worker.course
     ok, msgs = precheck(course, student, assessment)
     if not ok:
-        return Result(student, assessment, FAILED, None, _max_score(course, assessment), msgs[0], msgs[1:], stamp)
-    return _result(course, student, assessment, msgs, stamp, _autograde(student, assessment))
-
-
-def _autograde(student: str, assessment: str) -> dict:
+        return Result(student, assessment, Status.FAILED, None, max_score, msgs[0], msgs[1:], stamp)
     t0 = time.perf_counter()
-    for attempt in range(4):
-        res = _API.autograde(assessment, student, force=True, create=True)
-        text = str(res.get("log", "")) + str(res.get("error", ""))
-        if res.get("success") or "database is locked" not in text:
-            break
-        time.sleep(0.3 * (attempt + 1))
-    return {"success": bool(res.get("success")), "log": str(res.get("log", "")),
-            "error": str(res.get("error", "")), "seconds": time.perf_counter() - t0}
+    res = _Worker.api.autograde(assessment, student, force=True, create=True)
+    seconds = time.perf_counter() - t0
+    if not res.get("success"):
+        reason = _failure_reason(str(res.get("log", "")), str(res.get("error", "")), _Worker.limits)
+        return Result(student, assessment, Status.FAILED, None, max_score, reason, msgs, stamp, seconds)
+    problems = list(msgs)
+    for nb_path in sorted(course.autograded(student, assessment).glob("*.ipynb")):
+        problems += diagnose(nbformat.read(nb_path, as_version=4), _Worker.limits)
+    return _scored(course, student, assessment, problems, stamp, seconds)
 
 
-# --------------------------------------------------------------------------- results table
-
-SCHEMA = """
-CREATE TABLE IF NOT EXISTS tobops_results (
-    student_id TEXT NOT NULL,
-    assignment_id TEXT NOT NULL,
-    status TEXT NOT NULL,
-    score REAL,
-    max_score REAL,
-    reason TEXT,
-    problems TEXT,
-    submitted_at TEXT,
-    graded_at TEXT,
-    PRIMARY KEY (student_id, assignment_id)
-)"""
-
-
-def _db(course: Course) -> sqlite3.Connection:
-    con = sqlite3.connect(course.db_path, timeout=30)
-    con.execute(SCHEMA)
-    return con
-
-
-def save(course: Course, results: list[Result]) -> None:
-    with _db(course) as con:
-        con.executemany(
-            """INSERT INTO tobops_results VALUES (?,?,?,?,?,?,?,?,?)
-               ON CONFLICT(student_id, assignment_id) DO UPDATE SET
-               status=excluded.status, score=excluded.score, max_score=excluded.max_score,
-               reason=excluded.reason, problems=excluded.problems, submitted_at=excluded.submitted_at,
-               graded_at=excluded.graded_at""",
-            [(r.student, r.assessment, r.status, r.score, r.max_score,
-              "; ".join(([r.reason] if r.reason else []) + r.problems), json.dumps(r.problems), r.submitted_at,
-              dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds")) for r in results])
-    con.close()
-
-
-def load_results(course: Course) -> list[dict]:
-    if not course.db_path.exists():
-        return []
-    with _db(course) as con:
-        con.row_factory = sqlite3.Row
-        rows = [dict(r) for r in con.execute("SELECT * FROM tobops_results ORDER BY assignment_id, student_id")]
-    con.close()
-    return rows
+def _scored(course: Course, student: str, assessment: str, problems: list[str], stamp: str,
+            seconds: float = 0.0) -> Result:
+    """A result with the score nbgrader's gradebook holds for this submission."""
+    with course.gradebook() as gb:
+        sub = gb.find_submission(assessment, student)
+        score, max_score, manual = float(sub.score), float(sub.max_score), bool(sub.needs_manual_grade)
+    return Result(student, assessment, Status.MANUAL if manual else Status.GRADED, score, max_score,
+                  AWAITING_MANUAL if manual else "", problems, stamp, seconds)
 
 
 # --------------------------------------------------------------------------- the run
@@ -346,78 +273,54 @@ def _timestamp(course: Course, student: str, assessment: str) -> str:
     return ts.read_text().strip() if ts.exists() else ""
 
 
-def _roster(course: Course, assessment: str) -> tuple[list[str], list[str]]:
-    """(students with a submission, students on the roster without one)."""
-    sub_root = course.root / "submitted"
-    submitted = sorted(p.name for p in sub_root.iterdir() if (p / assessment).is_dir()) if sub_root.exists() else []
-    with course.gradebook() as gb:
-        roster = sorted(s.id for s in gb.students)
-    missing = [s for s in roster if s not in submitted]
-    return submitted, missing
-
-
-def _scores(course: Course, student: str, assessment: str) -> tuple[float, float, bool]:
-    with course.gradebook() as gb:
-        sub = gb.find_submission(assessment, student)
-        return float(sub.score), float(sub.max_score), bool(sub.needs_manual_grade)
-
-
-def _max_score(course: Course, assessment: str) -> float:
-    with course.gradebook() as gb:
-        return float(gb.find_assignment(assessment).max_score)
-
-
-def _previous(course: Course) -> dict[tuple[str, str], dict]:
-    return {(r["student_id"], r["assignment_id"]): r for r in load_results(course)}
-
-
-def grade(course: Course, assessments: list[str], workers: int | None = None, force: bool = False,
-          progress: bool = True) -> list[Result]:
+def grade(course: Course, assessments: list[str], settings: Settings | None = None, workers: int | None = None,
+          force: bool = False, progress: bool = True) -> list[Result]:
     """Grade every submission of the given assessments; returns one Result per trainee."""
+    settings = settings or Settings.load()
     workers = workers or os.cpu_count() or 1
-    with course.gradebook():
-        pass  # make sure nbgrader's schema exists before our table is added
-    previous = _previous(course)
-
-    results: list[Result] = []
-    jobs: list[tuple[str, str, list[str], str]] = []
-    with course.gradebook() as gb:
-        known = {a.name for a in gb.assignments}
+    store = course.results()
+    with course.gradebook() as gb:  # also makes sure nbgrader's schema exists
+        known = {a.name: float(a.max_score) for a in gb.assignments}
+        roster = sorted(s.id for s in gb.students)
     unknown = [a for a in assessments if a not in known]
     if unknown:
         raise GradingError(f"not generated yet: {', '.join(unknown)}. Run `nbgrader generate_assignment NAME` "
                            "(and release it) before grading.")
+    previous = store.latest()
+
+    results: list[Result] = []
+    jobs: list[tuple[str, str, str, float]] = []
     for assessment in assessments:
-        max_score = _max_score(course, assessment)
-        submitted, missing = _roster(course, assessment)
-        for student in missing:
-            results.append(Result(student, assessment, MISSING, None, max_score, "no submission collected"))
+        max_score = known[assessment]
+        submitted = course.submitters(assessment)
+        for student in (s for s in roster if s not in submitted):
+            results.append(Result(student, assessment, Status.MISSING, None, max_score, "no submission collected"))
         for student in submitted:
             stamp = _timestamp(course, student, assessment)
             prev = previous.get((student, assessment))
-            if (not force and prev and prev["submitted_at"] == stamp and prev["status"] in (GRADED, MANUAL)
+            if (not force and prev and prev.submitted_at == stamp and prev.status.scored
                     and course.autograded(student, assessment).exists()):
-                results.append(_from_row(prev))
+                results.append(prev)
                 continue
             jobs.append((student, assessment, stamp, max_score))
 
-    save(course, results)  # not-submitted (and unchanged) submissions are known already
+    store.save(results)  # not-submitted (and unchanged) submissions are known already
     bar = tqdm(total=len(jobs), desc="grading", unit="notebook", disable=not progress or not jobs,
                dynamic_ncols=True)
     failed = 0
     ctx = multiprocessing.get_context("spawn")
     with cf.ProcessPoolExecutor(max_workers=min(workers, max(1, len(jobs))), mp_context=ctx,
-                                initializer=_init_worker, initargs=(str(course.home),)) as pool:
-        futures = {pool.submit(_grade_one, s, a, stamp): (s, a, stamp, m) for s, a, stamp, m in jobs}
+                                initializer=_init_worker, initargs=(str(course.home), settings)) as pool:
+        futures = {pool.submit(_grade_one, *job): job for job in jobs}
         for fut in cf.as_completed(futures):
             student, assessment, stamp, max_score = futures[fut]
             try:
                 res = fut.result()
             except Exception as exc:  # a worker process died
-                res = Result(student, assessment, FAILED, None, max_score,
+                res = Result(student, assessment, Status.FAILED, None, max_score,
                              f"grading process failed ({type(exc).__name__}: {exc})", [], stamp)
-            failed += res.status == FAILED
-            save(course, [res])
+            failed += res.status == Status.FAILED
+            store.save([res])
             results.append(res)
             bar.set_postfix(failed=failed, refresh=False)
             bar.update(1)
@@ -427,54 +330,10 @@ def grade(course: Course, assessments: list[str], workers: int | None = None, fo
     return results
 
 
-def _from_row(row: dict) -> Result:
-    problems = json.loads(row["problems"] or "[]")
-    reason = row["reason"] or ""
-    for p in problems:  # the stored reason is the reason followed by the problems
-        reason = reason.replace("; " + p, "").replace(p, "")
-    return Result(row["student_id"], row["assignment_id"], row["status"], row["score"], row["max_score"],
-                  reason.strip("; "), problems, row["submitted_at"] or "")
-
-
-def _result(course: Course, student: str, assessment: str, msgs: list[str], stamp: str, out: dict) -> Result:
-    max_score = _max_score(course, assessment)
-    if not out["success"]:
-        return Result(student, assessment, FAILED, None, max_score, _failure_reason(out["log"], out["error"]),
-                      msgs, stamp, out["seconds"])
-    problems = list(msgs)
-    for nb_path in sorted(course.autograded(student, assessment).glob("*.ipynb")):
-        problems += diagnose(nbformat.read(nb_path, as_version=4))
-    score, max_score, manual = _scores(course, student, assessment)
-    status = MANUAL if manual else GRADED
-    reason = "written answers await a grade in formgrader" if manual else ""
-    return Result(student, assessment, status, score, max_score, reason, problems, stamp, out["seconds"])
-
-
 def refresh(course: Course, results: list[Result]) -> list[Result]:
     """Re-read scores after manual grading (formgrader): a submission whose written answers
     are all graded moves from *needs manual grading* to *graded*."""
-    out = []
-    for r in results:
-        if r.status in (GRADED, MANUAL):
-            score, max_score, manual = _scores(course, r.student, r.assessment)
-            r = Result(r.student, r.assessment, MANUAL if manual else GRADED, score, max_score,
-                       "written answers await a grade in formgrader" if manual else "", r.problems, r.submitted_at,
-                       r.seconds)
-        out.append(r)
-    save(course, out)
+    out = [_scored(course, r.student, r.assessment, r.problems, r.submitted_at, r.seconds) if r.status.scored else r
+           for r in results]
+    course.results().save(out)
     return out
-
-
-def summary(results: list[Result]) -> str:
-    counts = {s: sum(r.status == s for r in results) for s in STATUSES}
-    head = ", ".join(f"{n} {s}" for s, n in counts.items() if n)
-    attention = [r for r in results if r.needs_attention]
-    lines = [f"{len(results)} submission(s): {head}."]
-    if attention:
-        lines.append(f"{len(attention)} need attention:")
-        lines += ["  - " + r.line() for r in attention]
-    return "\n".join(lines)
-
-
-def as_dicts(results: list[Result]) -> list[dict]:
-    return [asdict(r) for r in results]

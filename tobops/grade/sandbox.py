@@ -22,9 +22,11 @@ Without ``bwrap`` on the machine (``make install`` installs it where it can) the
 still apply but the kernel can read what the grader can read; :func:`isolation` says so
 and ``tobops grade`` prints it.
 
-Limits come from environment variables so the instructor can set them in one place:
-``TOBOPS_MEMORY_MB`` (default 1024), ``TOBOPS_CPU_SECONDS`` (default 300),
-``TOBOPS_FILE_MB`` (default 64).
+Limits come from :class:`tobops.settings.Limits` (one place; ``tobops grade --memory-mb``
+or ``TOBOPS_MEMORY_MB`` and friends change them). Two functions build every sandbox
+command: :func:`launcher_command` (a grading kernel or the fork server's template:
+limits, then bubblewrap) and :func:`bwrap_args` (the bubblewrap view, which the hub's
+trainee servers use too).
 """
 from __future__ import annotations
 
@@ -42,21 +44,15 @@ import tempfile
 from pathlib import Path
 
 from jupyter_client.manager import AsyncKernelManager
-from traitlets import CaselessStrEnum, default
+from traitlets import CaselessStrEnum, Integer, default
+
+from tobops.settings import Limits
 
 NOBODY = 65534
 #: The only environment variables a sandboxed kernel inherits from the grader.
 KEEP_ENV = {"PATH", "LANG", "LANGUAGE", "TZ", "TERM", "JPY_PARENT_PID", "JPY_SESSION_NAME",
             "TOBOPS_DATA_DIR", "VIRTUAL_ENV", "PYTHONHASHSEED"}
 SYSTEM_DIRS = ("/usr", "/bin", "/sbin", "/lib", "/lib32", "/lib64", "/etc")
-
-
-def limits() -> dict[str, int]:
-    return {
-        "memory_mb": int(os.environ.get("TOBOPS_MEMORY_MB", "1024")),
-        "cpu_seconds": int(os.environ.get("TOBOPS_CPU_SECONDS", "300")),
-        "file_mb": int(os.environ.get("TOBOPS_FILE_MB", "64")),
-    }
 
 
 @functools.lru_cache(maxsize=1)
@@ -74,10 +70,9 @@ def bwrap() -> str | None:
     return path if ok else None
 
 
-def isolation() -> str:
+def isolation(limits: Limits) -> str:
     """One line describing how trainee code is isolated on this machine."""
-    lim = limits()
-    base = f"memory {lim['memory_mb']} MB, CPU {lim['cpu_seconds']} s, files {lim['file_mb']} MB"
+    base = limits.describe()
     if bwrap():
         return f"trainee code runs sandboxed (bubblewrap: no access to course files) with limits: {base}"
     return (f"WARNING: bubblewrap (bwrap) is missing or blocked here, so trainee code runs with limits ({base}) but can "
@@ -114,61 +109,39 @@ def _font_cache() -> list[str]:
     return _FONT_CACHE
 
 
-class SandboxedKernelManager(AsyncKernelManager):
-    """A kernel manager whose kernels start through :func:`main` (this module).
+def kernel_home(prefix: str, parent: str | None = None) -> str:
+    """A fresh private home for a sandboxed process (it runs as nobody), with matplotlib's
+    font list in it."""
+    home = tempfile.mkdtemp(prefix=prefix, dir=parent)
+    os.makedirs(os.path.join(home, ".matplotlib"))
+    for f in _font_cache():
+        shutil.copy(f, os.path.join(home, ".matplotlib"))
+    for d, _, files in os.walk(home):
+        os.chmod(d, 0o777)
+        for f in files:
+            os.chmod(os.path.join(d, f), 0o666)
+    return home
 
-    The kernel talks to the grader over Unix sockets in a folder of their own instead of
-    TCP, so under bubblewrap it gets no network at all (``--no-network``): trainee code
-    cannot reach a hub, a database or anything else listening on localhost."""
 
-    transport = CaselessStrEnum(["tcp", "ipc"], default_value="ipc", config=True)
-    _sandbox_home: str | None = None
-    _ipc_dir: str | None = None
+# --------------------------------------------------------------------------- commands
 
-    @default("ip")
-    def _ip_default(self) -> str:
-        return os.path.join(self._ipc_folder(), "kernel") if self.transport == "ipc" else "127.0.0.1"
-
-    def _ipc_folder(self) -> str:
-        """Where the kernel's sockets go: a private folder, bound into its sandbox."""
-        self._ipc_dir = tempfile.mkdtemp(prefix="tobops-ipc-")
-        os.chmod(self._ipc_dir, 0o777)  # the kernel runs as nobody
-        return self._ipc_dir
-
-    def _network_args(self) -> list[str]:
-        if self.transport == "ipc" and self._ipc_dir:
-            return ["--no-network", "--bind", self._ipc_dir]
-        return []
-
-    def format_kernel_cmd(self, extra_arguments=None):
-        cmd = super().format_kernel_cmd(extra_arguments)
-        lim = limits()
-        home = tempfile.mkdtemp(prefix="tobops-kernel-")
-        self._sandbox_home = home
-        os.makedirs(os.path.join(home, ".matplotlib"))
-        for f in _font_cache():
-            shutil.copy(f, os.path.join(home, ".matplotlib"))
-        os.chmod(home, 0o777)  # the kernel runs as nobody
-        for d, _, files in os.walk(home):
-            os.chmod(d, 0o777)
-            for f in files:
-                os.chmod(os.path.join(d, f), 0o666)
-        return [sys.executable, "-m", "tobops.grade.sandbox", "--home", home, *self._network_args(),
-                "--memory-mb", str(lim["memory_mb"]), "--cpu-seconds", str(lim["cpu_seconds"]),
-                "--file-mb", str(lim["file_mb"]), "--", *cmd]
-
-    async def _async_cleanup_resources(self, restart: bool = False) -> None:
-        await super()._async_cleanup_resources(restart=restart)
-        if self._sandbox_home:
-            shutil.rmtree(self._sandbox_home, ignore_errors=True)
-            self._sandbox_home = None
-        if self._ipc_dir and not restart:
-            shutil.rmtree(self._ipc_dir, ignore_errors=True)
+def launcher_command(cmd: list[str], *, home: str, limits: Limits, binds: list[str] = (),
+                     pid_namespace: bool = False, network: bool = True) -> list[str]:
+    """The command that runs ``cmd`` under ``limits`` in the sandbox (via :func:`main`)."""
+    out = [sys.executable, "-m", "tobops.grade.sandbox", "--home", home,
+           "--memory-mb", str(limits.memory_mb), "--cpu-seconds", str(limits.cpu_seconds),
+           "--file-mb", str(limits.file_mb)]
+    for d in binds:
+        out += ["--bind", d]
+    if pid_namespace:
+        out.append("--pid-namespace")
+    if not network:
+        out.append("--no-network")
+    return out + ["--", *cmd]
 
 
 def read_only_view() -> list[str]:
-    """bwrap arguments showing the system, Python and the course package, read-only
-    (shared by grading kernels and the hub's trainee servers)."""
+    """bwrap arguments showing the system, Python and the course package, read-only."""
     args: list[str] = []
     for d in SYSTEM_DIRS:
         if os.path.islink(d):
@@ -180,31 +153,81 @@ def read_only_view() -> list[str]:
     return args
 
 
-def _bwrap_cmd(cmd: list[str], home: str, binds: list[str] = (), pid_namespace: bool = False,
-               network: bool = True) -> list[str]:
-    args = [bwrap(), "--die-with-parent", "--cap-drop", "ALL", "--unshare-user", "--uid", str(NOBODY),
-            "--gid", str(NOBODY), "--unshare-ipc", "--unshare-uts", "--unshare-cgroup-try",
-            "--proc", "/proc", "--dev", "/dev", "--tmpfs", "/tmp"]
+def bwrap_args(*, home: str, binds: list[tuple[str, str]] = (), ro_binds: list[tuple[str, str]] = (),
+               pid_namespace: bool = False, network: bool = True, as_nobody: bool = True) -> list[str]:
+    """The bubblewrap command line (up to and including ``--``) that shows a process only the
+    system, Python and the course package (read-only), its ``home`` and the given
+    ``(source, target)`` folders; every capability dropped, its own user, IPC and UTS
+    namespaces, a private ``/tmp``; optionally its own process ids and no network.
+    Grading kernels, the fork server's template and the hub's trainee servers all run in it."""
+    args = [bwrap(), "--die-with-parent", "--cap-drop", "ALL", "--unshare-user"]
+    if as_nobody:
+        args += ["--uid", str(NOBODY), "--gid", str(NOBODY)]
+    args += ["--unshare-ipc", "--unshare-uts", "--unshare-cgroup-try", "--proc", "/proc", "--dev", "/dev",
+             "--tmpfs", "/tmp"]
     if pid_namespace:
         args.append("--unshare-pid")
     if not network:
         args.append("--unshare-net")
     args += read_only_view()
-    if "-f" in cmd:  # the connection file, read-only
-        conn = cmd[cmd.index("-f") + 1]
-        args += ["--ro-bind", conn, conn]
-    for d in binds:
-        args += ["--bind", d, d]
-    args += ["--bind", home, home, "--chdir", home, "--"]
-    return args + cmd
+    for src, dst in ro_binds:
+        args += ["--ro-bind", str(src), str(dst)]
+    for src, dst in binds:
+        args += ["--bind", str(src), str(dst)]
+    return args + ["--bind", home, home, "--chdir", home, "--"]
+
+
+class SandboxedKernelManager(AsyncKernelManager):
+    """A kernel manager whose kernels start through :func:`launcher_command`.
+
+    The kernel talks to the grader over Unix sockets in a folder of their own instead of
+    TCP, so under bubblewrap it gets no network at all: trainee code cannot reach a hub,
+    a database or anything else listening on localhost."""
+
+    transport = CaselessStrEnum(["tcp", "ipc"], default_value="ipc", config=True)
+    memory_mb = Integer(Limits.memory_mb, help="address space of a kernel (MB)").tag(config=True)
+    cpu_seconds = Integer(Limits.cpu_seconds, help="CPU time of a kernel (s)").tag(config=True)
+    file_mb = Integer(Limits.file_mb, help="largest file a kernel may write (MB)").tag(config=True)
+    _sandbox_home: str | None = None
+    _ipc_dir: str | None = None
+
+    def limits(self) -> Limits:
+        return Limits(memory_mb=self.memory_mb, cpu_seconds=self.cpu_seconds, file_mb=self.file_mb)
+
+    @default("ip")
+    def _ip_default(self) -> str:
+        return os.path.join(self._ipc_folder(), "kernel") if self.transport == "ipc" else "127.0.0.1"
+
+    def _ipc_folder(self) -> str:
+        """Where the kernel's sockets go: a private folder, bound into its sandbox."""
+        self._ipc_dir = tempfile.mkdtemp(prefix="tobops-ipc-")
+        os.chmod(self._ipc_dir, 0o777)  # the kernel runs as nobody
+        return self._ipc_dir
+
+    def format_kernel_cmd(self, extra_arguments=None):
+        cmd = super().format_kernel_cmd(extra_arguments)
+        self._sandbox_home = kernel_home("tobops-kernel-")
+        ipc = self.transport == "ipc" and self._ipc_dir
+        return launcher_command(cmd, home=self._sandbox_home, limits=self.limits(),
+                                binds=[self._ipc_dir] if ipc else [], network=not ipc)
+
+    # jupyter_client's private cleanup hook (pinned in pyproject.toml): the public
+    # cleanup_resources() calls it, and it is the one place that knows the kernel is gone
+    async def _async_cleanup_resources(self, restart: bool = False) -> None:
+        await super()._async_cleanup_resources(restart=restart)
+        if self._sandbox_home:
+            shutil.rmtree(self._sandbox_home, ignore_errors=True)
+            self._sandbox_home = None
+        if self._ipc_dir and not restart:
+            shutil.rmtree(self._ipc_dir, ignore_errors=True)
 
 
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(prog="python -m tobops.grade.sandbox")
     parser.add_argument("--home", required=True, help="private, writable home for the kernel")
-    parser.add_argument("--memory-mb", type=int, default=1024)
-    parser.add_argument("--cpu-seconds", type=int, default=300)
-    parser.add_argument("--file-mb", type=int, default=64)
+    parser.add_argument("--memory-mb", type=int, default=Limits.memory_mb)
+    parser.add_argument("--cpu-seconds", type=int, default=Limits.cpu_seconds)
+    parser.add_argument("--file-mb", type=int, default=Limits.file_mb)
     parser.add_argument("--bind", action="append", default=[], help="another writable folder to share")
     parser.add_argument("--pid-namespace", action="store_true", help="own process ids (for the fork server)")
     parser.add_argument("--no-network", action="store_true",
@@ -231,7 +254,12 @@ def main(argv: list[str] | None = None) -> None:
                       OPENBLAS_NUM_THREADS="1", OMP_NUM_THREADS="1", MKL_NUM_THREADS="1",
                       PYDEVD_DISABLE_FILE_VALIDATION="1")
     if bwrap():
-        cmd = _bwrap_cmd(cmd, home, args.bind, args.pid_namespace, network=not args.no_network)
+        ro = []
+        if "-f" in cmd:  # the kernel's connection file, read-only
+            conn = cmd[cmd.index("-f") + 1]
+            ro.append((conn, conn))
+        cmd = bwrap_args(home=home, binds=[(d, d) for d in args.bind], ro_binds=ro,
+                         pid_namespace=args.pid_namespace, network=not args.no_network) + cmd
         # bwrap would die of the SIGINT that interrupts a timed-out cell, killing the
         # kernel with it; ignored here, it passes through to the kernel, which installs
         # its own SIGINT handler while it runs a cell

@@ -16,13 +16,16 @@ from pathlib import Path
 
 import nbformat
 
-from tobops.grade import grader as grading
+from tobops import TobopsError
+
+from tobops.grade import grader
+from tobops.grade.results import Status
 from tobops.content.course import lesson as get_lesson
 from tobops.grade.coursedir import Course, chdir, new_home
 from tobops.assess.items import read_items
 
 
-class SelfCheckError(RuntimeError):
+class SelfCheckError(TobopsError):
     pass
 
 
@@ -67,9 +70,9 @@ def run(assessment: str, notebook: str | None = None, out_dir: str | Path = "fee
             dest = course.submitted(student, assessment)
             dest.mkdir(parents=True)
             shutil.copy(path, dest / f"{assessment}.ipynb")
-            [result] = grading.grade(course, [assessment], workers=1, progress=False)
+            [result] = grader.grade(course, [assessment], workers=1, progress=False)
             fb_path = None
-            if result.status in (grading.GRADED, grading.MANUAL):
+            if result.status.scored:
                 fb = api.generate_feedback(assessment, student)
                 src = course.feedback(student, assessment) / f"{assessment}.html"
                 if fb["success"] and src.exists():
@@ -89,7 +92,7 @@ def summary_lines(course: Course, assessment: str, student: str, result) -> list
     if result.reason:
         lines.append(f"  note: {result.reason}")
     lines += [f"  problem: {p}" for p in result.problems]
-    if result.status not in (grading.GRADED, grading.MANUAL):
+    if not result.status.scored:
         return lines
     items = read_items(course.source_notebook(assessment), assessment)
     with course.gradebook() as gb:

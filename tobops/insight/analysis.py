@@ -11,6 +11,8 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from tobops.grade.results import Status
+
 EASY, HARD, LOW_DISCRIMINATION = 0.90, 0.20, 0.20
 WEAK = 0.60  # a trainee below this share of an objective's points has not mastered it
 
@@ -130,9 +132,9 @@ def certification(subs: pd.DataFrame, exam: str, pass_mark: float) -> pd.DataFra
     """Pass/fail per trainee on the certification exam; 'pending' while it is not fully graded."""
     df = subs[subs["assessment"] == exam].copy()
     def result(r):
-        if r["status"] == "graded":
+        if r["status"] == Status.GRADED:
             return "pass" if r["percent"] >= pass_mark else "fail"
-        if r["status"] == "needs manual grading":
+        if r["status"] == Status.MANUAL:
             return "pending (manual grading)"
         return "no result (" + r["status"] + ")"
     df["certification"] = df.apply(result, axis=1) if len(df) else []

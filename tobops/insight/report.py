@@ -14,7 +14,6 @@ from __future__ import annotations
 import base64
 import datetime as dt
 import io
-import re
 from pathlib import Path
 
 import matplotlib
@@ -24,36 +23,45 @@ import matplotlib.pyplot as plt  # noqa: E402
 import nbformat  # noqa: E402
 import numpy as np  # noqa: E402
 import pandas as pd  # noqa: E402
-from jinja2 import Environment  # noqa: E402
+from jinja2 import Environment, PackageLoader  # noqa: E402
 
-from tobops.insight import analysis
-from tobops.grade import grader as grading  # noqa: E402
+from tobops.assess.items import cell_id, read_items  # noqa: E402
 from tobops.content.course import CERTIFICATION, PASS_MARK  # noqa: E402
 from tobops.content.course import lesson as get_lesson  # noqa: E402
 from tobops.grade.coursedir import Course  # noqa: E402
-from tobops.assess.items import read_items  # noqa: E402
+from tobops.grade.results import Status  # noqa: E402
+from tobops.insight import analysis  # noqa: E402
 
-CSS = {grading.GRADED: "graded", grading.MANUAL: "needs", grading.FAILED: "failed", grading.MISSING: "missing"}
+CSS = {Status.GRADED: "graded", Status.MANUAL: "needs", Status.FAILED: "failed", Status.MISSING: "missing"}
+TEMPLATES = Environment(loader=PackageLoader("tobops.insight", "templates"), autoescape=True)
+SUBMISSION_COLUMNS = ["trainee", "assessment", "attempt", "status", "score", "max_score", "percent", "reason",
+                      "problems", "needs_attention", "submitted_at"]
 
 
 # --------------------------------------------------------------------------- data
 
 def submissions_frame(course: Course, assessments: list[str]) -> pd.DataFrame:
-    rows = [r for r in grading.load_results(course) if r["assignment_id"] in assessments]
-    df = pd.DataFrame(rows, columns=["student_id", "assignment_id", "status", "score", "max_score", "reason",
-                                     "problems", "submitted_at", "graded_at"])
-    df = df.rename(columns={"student_id": "trainee", "assignment_id": "assessment"})
-    df["percent"] = (100 * df["score"].astype(float) / df["max_score"].astype(float)).round(1)
+    """One row per trainee and assessment, from the results store, in course order.
+    ``problems`` is a list per row; the CSV joins it with "; "."""
+    rows = []
+    for r in course.results().load(assessments):
+        d = r.as_dict()
+        rows.append({"trainee": r.student, "assessment": r.assessment, "attempt": r.attempt, "status": d["status"],
+                     "score": r.score, "max_score": r.max_score, "percent": r.percent, "reason": r.reason,
+                     "problems": list(r.problems), "needs_attention": r.needs_attention,
+                     "submitted_at": r.submitted_at})
+    df = pd.DataFrame(rows, columns=SUBMISSION_COLUMNS)
     order = {a: i for i, a in enumerate(assessments)}
     df = df.assign(_o=df["assessment"].map(order)).sort_values(["_o", "trainee"]).drop(columns="_o")
-    return df[["trainee", "assessment", "status", "score", "max_score", "percent", "reason", "submitted_at",
-               "graded_at"]].reset_index(drop=True)
+    df["score"] = df["score"].astype(float)
+    df["percent"] = df["percent"].astype(float)
+    return df.reset_index(drop=True)
 
 
 def items_frame(course: Course, assessments: list[str], subs: pd.DataFrame) -> pd.DataFrame:
     """One row per trainee and item of every graded submission, with the option picked."""
     rows = []
-    graded = subs[subs["status"].isin([grading.GRADED, grading.MANUAL])]
+    graded = subs[subs["status"].isin([Status.GRADED.value, Status.MANUAL.value])]
     with course.gradebook() as gb:
         for a in assessments:
             items = {i.grade_id: i for i in read_items(course.source_notebook(a), a)}
@@ -84,18 +92,27 @@ def _picks(course: Course, student: str, assessment: str, items) -> dict[str, st
         return {}
     cells = {c.metadata.get("nbgrader", {}).get("grade_id"): c.source
              for c in nbformat.read(path, as_version=4).cells}
-    return {i.item: analysis.picked_option(cells.get(f"{i.item}_answer", ""), i.answer_var) for i in choice}
+    return {i.item: analysis.picked_option(cells.get(cell_id(i.item, "answer"), ""), i.answer_var) for i in choice}
+
+
+def frames(course: Course, assessments: list[str]) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """The two tables everything else is computed from: submissions and items."""
+    subs = submissions_frame(course, assessments)
+    return subs, items_frame(course, assessments, subs)
+
+
+def write_csvs(subs: pd.DataFrame, items: pd.DataFrame, out_dir: str | Path) -> dict[str, Path]:
+    out = Path(out_dir)
+    out.mkdir(parents=True, exist_ok=True)
+    paths = {"grades": out / "grades.csv", "items": out / "items.csv"}
+    subs.assign(problems=subs["problems"].map("; ".join)).to_csv(paths["grades"], index=False, lineterminator="\n")
+    items.to_csv(paths["items"], index=False, lineterminator="\n")
+    return paths
 
 
 def export(course: Course, assessments: list[str], out_dir: str | Path) -> dict[str, Path]:
-    out = Path(out_dir)
-    out.mkdir(parents=True, exist_ok=True)
-    subs = submissions_frame(course, assessments)
-    items = items_frame(course, assessments, subs)
-    paths = {"grades": out / "grades.csv", "items": out / "items.csv"}
-    subs.to_csv(paths["grades"], index=False, lineterminator="\n")
-    items.to_csv(paths["items"], index=False, lineterminator="\n")
-    return paths
+    """``tobops export``: grades.csv and items.csv."""
+    return write_csvs(*frames(course, assessments), out_dir)
 
 
 # --------------------------------------------------------------------------- charts
@@ -162,74 +179,6 @@ def mastery_chart(m: pd.DataFrame, max_rows: int = 60) -> tuple[str | None, str]
 
 # --------------------------------------------------------------------------- HTML
 
-STYLE = """body{font-family:system-ui,-apple-system,Segoe UI,sans-serif;margin:2rem auto;max-width:1150px;color:#222;padding:0 1rem}
-table{border-collapse:collapse;margin:.8rem 0;font-size:.9rem}th,td{border:1px solid #ddd;padding:.25rem .55rem;text-align:left;vertical-align:top}
-th{background:#f3f3f3}.graded,.pass{color:#1a7f37}.needs,.pending{color:#9a6700}.failed,.fail{color:#cf222e;font-weight:600}.missing{color:#6e7781}
-.note{background:#fff8c5;border:1px solid #d4a72c;padding:.6rem 1rem;border-radius:6px}img{max-width:100%}
-nav a{margin-right:1rem}h2{border-bottom:1px solid #ddd;padding-bottom:.2rem;margin-top:2rem}"""
-
-MAIN = """<!doctype html><html lang="en"><head><meta charset="utf-8"><title>{{ title }}</title><style>{{ style }}</style></head><body>
-<h1>{{ title }}</h1>
-<p>Generated {{ generated }} from <code>{{ course }}</code>: {{ n_trainees }} trainee(s), {{ assessments|length }} assessment(s).</p>
-<nav><a href="#ready">Who is ready</a><a href="#progress">Progression</a><a href="#mastery">Mastery</a><a href="#items">Items to fix</a><a href="#manual">Manual grading</a><a href="#attention">Needs attention</a></nav>
-<p class="note">Status matters more than score: <b>not submitted</b> and <b>could not be graded</b> are not zeros, and
-<b>needs manual grading</b> scores leave out written answers not graded yet. <code>nbgrader export</code> shows all of these as 0.</p>
-
-<h2 id="ready">Who is ready</h2>
-<p>Certification: <b>{{ exam }}</b>, pass mark {{ pass_mark }}%.
-{% if cert_counts %}{% for k, v in cert_counts.items() %}{{ v }} {{ k }}{% if not loop.last %} · {% endif %}{% endfor %}{% else %}Not taken yet.{% endif %}</p>
-<table><thead><tr><th>trainee</th>{% for a in assessments %}<th>{{ a }}</th>{% endfor %}<th>certification</th><th>weakest objectives</th></tr></thead><tbody>
-{% for t in trainees %}<tr><td><a href="trainees/{{ t.id }}.html">{{ t.id }}</a></td>
-{% for c in t.cells %}<td class="{{ c.css }}" title="{{ c.status }}">{{ c.text }}</td>{% endfor %}
-<td class="{{ t.cert_css }}">{{ t.cert }}</td><td>{{ t.weak }}</td></tr>{% endfor %}
-</tbody></table>
-<p>Cells show the score in percent, or: <span class="needs">…✎</span> written answers still to grade, <span class="failed">✗</span> could not be graded, <span class="missing">–</span> not submitted.</p>
-
-<h2 id="progress">Progression (train, then assess)</h2>
-{% if progression_chart %}<img alt="progression chart" src="{{ progression_chart }}">{% endif %}
-<table><thead><tr><th>assessment</th><th>graded</th><th>mean %</th><th>median %</th></tr></thead><tbody>
-{% for r in progression %}<tr><td>{{ r.assessment }}</td><td>{{ r.graded }}</td><td>{{ r.mean }}</td><td>{{ r.median }}</td></tr>{% endfor %}</tbody></table>
-
-<h2 id="mastery">Mastery per learning objective: what to reteach</h2>
-{% if mastery_chart %}<img alt="mastery heatmap" src="{{ mastery_chart }}"><p>{{ mastery_note }}</p>{% endif %}
-<table><thead><tr><th>objective</th><th>what it is</th><th>cohort mastery</th><th>trainees below {{ weak_pct }}%</th><th>reteach from</th></tr></thead><tbody>
-{% for r in weakest %}<tr><td>{{ r.objective }}</td><td>{{ r.text }}</td><td>{{ r.mastery }}%</td><td>{{ r.trainees_below }}</td><td>{{ r.where }}</td></tr>{% endfor %}</tbody></table>
-
-<h2 id="items">Item analysis: which items to fix</h2>
-<p>Facility is the share of points earned; discrimination compares the top and bottom 27% of trainees (by their score on the rest of the assessment); the point-biserial is the correlation of the item with that rest score. Flags: facility ≥ {{ easy }}% too easy, ≤ {{ hard }}% too hard, discrimination &lt; {{ low_disc }} discriminates badly, negative: check the key.</p>
-{% for a in item_blocks %}<h3>{{ a.id }}</h3>{% if a.chart %}<img alt="facility per item for {{ a.id }}" src="{{ a.chart }}">{% endif %}
-<table><thead><tr><th>item</th><th>kind</th><th>objective</th><th>n</th><th>facility</th><th>discrimination</th><th>point-biserial</th><th>options picked</th><th>flag</th></tr></thead><tbody>
-{% for r in a.rows %}<tr><td>{{ r.item }}</td><td>{{ r.kind }}</td><td>{{ r.objective }}</td><td>{{ r.n }}</td><td>{{ r.facility }}</td><td>{{ r.discrimination }}</td><td>{{ r.point_biserial }}</td><td>{{ r.options }}</td><td class="{{ 'failed' if r.flag else '' }}">{{ r.flag }}</td></tr>{% endfor %}
-</tbody></table>{% endfor %}
-
-<h2 id="manual">Manual-grading queue</h2>
-{% if manual %}<p>{{ manual|length }} written answer(s) wait for a grade in formgrader.</p>
-<table><thead><tr><th>assessment</th><th>item</th><th>trainee</th><th>points</th></tr></thead><tbody>
-{% for r in manual %}<tr><td>{{ r.assessment }}</td><td>{{ r.item }}</td><td>{{ r.trainee }}</td><td>{{ r.max_score }}</td></tr>{% endfor %}</tbody></table>
-{% else %}<p>Nothing waits for manual grading.</p>{% endif %}
-
-<h2 id="attention">Submissions that need attention</h2>
-{% if attention %}<table><thead><tr><th>trainee</th><th>assessment</th><th>status</th><th>reason</th></tr></thead><tbody>
-{% for r in attention %}<tr><td>{{ r.trainee }}</td><td>{{ r.assessment }}</td><td class="{{ r.css }}">{{ r.status }}</td><td>{{ r.reason }}</td></tr>{% endfor %}</tbody></table>
-{% else %}<p>None.</p>{% endif %}
-</body></html>"""
-
-TRAINEE = """<!doctype html><html lang="en"><head><meta charset="utf-8"><title>{{ id }}: feedback</title><style>{{ style }}</style></head><body>
-<p><a href="../report.html">← cohort report</a></p>
-<h1>Feedback for {{ id }}</h1>
-<p>Certification ({{ exam }}, pass mark {{ pass_mark }}%): <b class="{{ cert_css }}">{{ cert }}</b></p>
-<table><thead><tr><th>assessment</th><th>status</th><th>score</th><th>%</th><th>note</th></tr></thead><tbody>
-{% for r in rows %}<tr><td>{{ r.assessment }}</td><td class="{{ r.css }}">{{ r.status }}</td><td>{{ r.score }}</td><td>{{ r.percent }}</td><td>{{ r.reason }}</td></tr>{% endfor %}</tbody></table>
-<h2>What was not right yet</h2>
-{% if wrong %}<table><thead><tr><th>assessment</th><th>item</th><th>points</th><th>revisit</th></tr></thead><tbody>
-{% for r in wrong %}<tr><td>{{ r.assessment }}</td><td>{{ r.item }}</td><td>{{ r.points }}</td><td>{{ r.where }}</td></tr>{% endfor %}</tbody></table>
-{% else %}<p>Every graded item earned its full points.</p>{% endif %}
-<h2>Weakest objectives</h2>
-{% if weak %}<ul>{% for w in weak %}<li><b>{{ w.id }}</b> {{ w.text }} ({{ w.mastery }}% of its points): revisit {{ w.where }}</li>{% endfor %}</ul>
-{% else %}<p>No objective below {{ weak_pct }}%.</p>{% endif %}
-</body></html>"""
-
-
 def _where(lesson_id: str, sections: str) -> str:
     try:
         les = get_lesson(lesson_id)
@@ -251,14 +200,10 @@ def _fmt(x, digits=1) -> str:
 
 def html_report(course: Course, assessments: list[str], out_dir: str | Path,
                 title: str = "ToB Ops Academy: cohort report") -> dict[str, Path]:
-    """Export the CSVs from the course's gradebook, then write the report from them."""
-    out = Path(out_dir)
-    paths = export(course, assessments, out)
-    subs = pd.read_csv(paths["grades"], keep_default_na=False, na_values=[""])
-    items = pd.read_csv(paths["items"], keep_default_na=False, na_values=[""],
-                        dtype={"section": str, "picked": str})
-    items["needs_manual_grade"] = items["needs_manual_grade"].astype(str).eq("True")
-    paths.update(render(subs, items, assessments, out, str(course.home), title))
+    """``tobops report``: the CSVs and the HTML report of the course's results."""
+    subs, items = frames(course, assessments)
+    paths = write_csvs(subs, items, out_dir)
+    paths.update(render(subs, items, assessments, out_dir, str(course.home), title))
     return paths
 
 
@@ -278,7 +223,6 @@ def render(subs: pd.DataFrame, items: pd.DataFrame, assessments: list[str], out:
     cert.to_csv(out / "certification.csv", index=False, lineterminator="\n")
     paths.update(mastery=out / "mastery.csv", item_stats=out / "item_stats.csv", certification=out / "certification.csv")
 
-    env = Environment(autoescape=True)
     cert_by = dict(zip(cert["trainee"], cert["certification"]))
     trainees = []
     for t in sorted(subs["trainee"].unique()):
@@ -289,8 +233,8 @@ def render(subs: pd.DataFrame, items: pd.DataFrame, assessments: list[str], out:
                 cells.append({"text": "", "css": "", "status": ""})
                 continue
             r = r.iloc[0]
-            text = {grading.FAILED: "✗", grading.MISSING: "–"}.get(r["status"], _fmt(r["percent"], 0))
-            if r["status"] == grading.MANUAL:
+            text = {Status.FAILED.value: "✗", Status.MISSING.value: "–"}.get(r["status"], _fmt(r["percent"], 0))
+            if r["status"] == Status.MANUAL.value:
                 text += "✎"
             cells.append({"text": text, "css": CSS.get(r["status"], ""), "status": r["status"]})
         c = cert_by.get(t, "not taken")
@@ -314,13 +258,11 @@ def render(subs: pd.DataFrame, items: pd.DataFrame, assessments: list[str], out:
                          "options": picks.get((a, r.item), "")})
         item_blocks.append({"id": a, "rows": rows, "chart": item_chart(stats, a)})
     attention = [{"trainee": r.trainee, "assessment": r.assessment, "status": r.status, "css": CSS.get(r.status, ""),
-                  "reason": r.reason} for r in subs.itertuples()
-                 if r.status == grading.FAILED or (isinstance(r.reason, str) and re.search(
-                     r"timed out|Error|died|deleted|edited|too much|not run", r.reason))]
+                  "reason": r.reason, "problems": r.problems} for r in subs.itertuples() if r.needs_attention]
     manual = analysis.manual_queue(items).to_dict("records")
     chart, note = mastery_chart(m)
-    html = env.from_string(MAIN).render(
-        title=title, style=STYLE, generated=dt.datetime.now().strftime("%Y-%m-%d %H:%M"), course=source,
+    html = TEMPLATES.get_template("report.html.j2").render(
+        title=title, generated=dt.datetime.now().strftime("%Y-%m-%d %H:%M"), course=source,
         n_trainees=subs["trainee"].nunique(), assessments=assessments, exam=CERTIFICATION, pass_mark=f"{PASS_MARK:g}",
         cert_counts=cert["certification"].value_counts().to_dict() if len(cert) else {},
         trainees=trainees, progression_chart=progression_chart(prog),
@@ -338,12 +280,12 @@ def render(subs: pd.DataFrame, items: pd.DataFrame, assessments: list[str], out:
 def trainee_pages(out: Path, subs: pd.DataFrame, items: pd.DataFrame, m: pd.DataFrame,
                   cert_by: dict[str, str]) -> Path:
     out.mkdir(parents=True, exist_ok=True)
-    tpl = Environment(autoescape=True).from_string(TRAINEE)
+    tpl = TEMPLATES.get_template("trainee.html.j2")
     scored = analysis.scored(items)
     for t in sorted(subs["trainee"].unique()):
         rows = [{"assessment": r.assessment, "status": r.status, "css": CSS.get(r.status, ""),
                  "score": "" if pd.isna(r.score) else f"{r.score:g} / {r.max_score:g}",
-                 "percent": _fmt(r.percent, 0), "reason": "" if pd.isna(r.reason) else r.reason}
+                 "percent": _fmt(r.percent, 0), "reason": r.reason, "problems": r.problems}
                 for r in subs[subs["trainee"] == t].itertuples()]
         mine = scored[(scored["trainee"] == t) & (scored["score"] < scored["max_score"])]
         wrong = [{"assessment": r.assessment, "item": r.item, "points": f"{r.score:g} / {r.max_score:g}",
@@ -357,6 +299,6 @@ def trainee_pages(out: Path, subs: pd.DataFrame, items: pd.DataFrame, m: pd.Data
                              "where": _where(oid.split(".")[0], secs)})
         c = cert_by.get(t, "not taken")
         (out / f"{t}.html").write_text(tpl.render(
-            id=t, style=STYLE, rows=rows, wrong=wrong, weak=weak, exam=CERTIFICATION, pass_mark=f"{PASS_MARK:g}",
+            id=t, rows=rows, wrong=wrong, weak=weak, exam=CERTIFICATION, pass_mark=f"{PASS_MARK:g}",
             cert=c, cert_css=c.split(" ")[0], weak_pct=f"{100 * analysis.WEAK:g}"), encoding="utf-8")
     return out

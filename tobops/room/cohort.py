@@ -13,7 +13,7 @@ import re
 from dataclasses import dataclass
 import nbformat
 
-from tobops.assess.items import read_items
+from tobops.assess.items import cell_id, is_test_cell, read_items
 
 BEGIN, END = "### BEGIN SOLUTION", "### END SOLUTION"
 
@@ -61,10 +61,10 @@ def answer_key(source_nb: nbformat.NotebookNode, assessment: str) -> dict[str, d
     for item in read_items(source_nb, assessment):
         if item.kind == "written":
             key[item.item] = {"cell": item.grade_id, "right": _solution(by_id[item.grade_id]),
-                              "wrong": WEAK_TEXT, "kind": "written"}
+                              "wrong": WEAK_TEXT, "kind": "written", "item": item.item}
             continue
-        cell_id = f"{item.item}_answer"
-        right = _solution(by_id[cell_id])
+        answer_cell = cell_id(item.item, "answer")
+        right = _solution(by_id[answer_cell])
         if item.kind == "choice":
             m = re.search(rf'{item.answer_var}\s*=\s*"([A-Z])"', right)
             letter = m.group(1) if m else item.options[0]
@@ -72,7 +72,7 @@ def answer_key(source_nb: nbformat.NotebookNode, assessment: str) -> dict[str, d
             wrong = f'{item.answer_var} = "{wrong_letter}"'
         else:
             wrong = f"{item.answer_var} = -12345.0"
-        key[item.item] = {"cell": cell_id, "right": right, "wrong": wrong, "kind": item.kind}
+        key[item.item] = {"cell": answer_cell, "right": right, "wrong": wrong, "kind": item.kind, "item": item.item}
     return key
 
 
@@ -129,12 +129,11 @@ def submission(release_nb, source_nb, assessment: str, profile: str, seed: int =
             "    print('LEAKED', p, open(p, 'rb').read(30))")
     nb = fill(release_nb, answers)
     if profile == "deleted_cells":
-        drop = {middle["cell"], middle["cell"].replace("_answer", ""), middle["cell"].replace("_answer", "_format")}
+        drop = {middle["item"], cell_id(middle["item"], "answer"), cell_id(middle["item"], "format")}
         nb.cells = [c for c in nb.cells if c.metadata.get("nbgrader", {}).get("grade_id") not in drop]
     if profile == "edited_tests":
         for c in nb.cells:
-            meta = c.metadata.get("nbgrader", {})
-            if meta.get("grade") and not meta.get("solution") and c.cell_type == "code":
+            if is_test_cell(c):
                 c.source = "pass  # I made the checks pass"
     text = nbformat.writes(nb)
     files = {name: text}

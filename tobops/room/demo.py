@@ -10,7 +10,6 @@
 """
 from __future__ import annotations
 
-import os
 import tempfile
 import time
 from dataclasses import dataclass
@@ -19,9 +18,10 @@ from pathlib import Path
 import nbformat
 
 from tobops.room import cohort
-from tobops.grade import grader as grading
+from tobops.grade import grader
 from tobops.insight import report
 from tobops.grade.coursedir import Course, chdir, new_home, quiet_logger
+from tobops.settings import Settings
 
 
 @dataclass
@@ -69,7 +69,7 @@ def prepare(dest: str | Path, assessments: list[str] | None = None, size: int = 
                               ("release_assignment", api.release_assignment(a))):
                 if not res["success"]:
                     raise RuntimeError(f"{step} {a} failed:\n{res.get('log', '')}\n{res.get('error', '')}")
-            release = nbformat.read(course.root / "release" / a / f"{a}.ipynb", as_version=4)
+            release = nbformat.read(course.release(a) / f"{a}.ipynb", as_version=4)
             source = nbformat.read(course.source_notebook(a), as_version=4)
             for i, t in enumerate(trainees):
                 files = cohort.submission(release, source, a, t.profile, seed=i)
@@ -104,15 +104,14 @@ def grade_written(course: Course, assessments: list[str], profiles: dict[str, st
 
 
 def run(dest: str | Path | None = None, assessments: list[str] | None = None, size: int = 12,
-        workers: int | None = None, cell_timeout: int = 5, progress: bool = True) -> DemoRun:
+        workers: int | None = None, settings: Settings | None = None, progress: bool = True) -> DemoRun:
     t0 = time.perf_counter()
     dest = Path(dest) if dest else Path(tempfile.mkdtemp(prefix="tobops-demo-"))
-    os.environ["TOBOPS_CELL_TIMEOUT"] = str(cell_timeout)
     course, assessments, trainees = prepare(dest, assessments, size)
-    results = grading.grade(course, assessments, workers=workers, progress=progress)
+    results = grader.grade(course, assessments, settings=settings, workers=workers, progress=progress)
     profiles = {t.id: t.profile for t in trainees}
     grade_written(course, assessments, profiles)
-    results = grading.refresh(course, results)
+    results = grader.refresh(course, results)
     with chdir(course.home):
         api = course.api()
         for a in assessments:

@@ -1,7 +1,7 @@
 """The course hub: JupyterHub for a training room, on one machine.
 
-    tobops hub [--course DIR] [--data DIR] [--port 8000]      start it (``make hub``)
-    tobops hub add-trainee NAME [NAME ...]                     put trainees on the roster
+    tobops hub [run] [--course DIR] [--data DIR] [--port 8000]   start it (``make hub``)
+    tobops hub add-trainee NAME [NAME ...]                        put trainees on the roster
 
 * Listens on 127.0.0.1 only unless ``--ip`` says otherwise.
 * Accounts: the roster (``DATA/roster.txt``): one instructor (JupyterHub admin) and the
@@ -26,30 +26,67 @@ import os
 import secrets
 import shutil
 import sys
+from dataclasses import dataclass
 from pathlib import Path
 
-from tobops.content.course import COURSE_ID, repo_root
-from tobops.grade.coursedir import Course, ensure_tools_on_path, find
+from tobops import TobopsError
+from tobops.content.course import repo_root
+from tobops.grade.coursedir import Course, ensure_tools_on_path
+from tobops.grade.sandbox import bwrap, bwrap_args
 from tobops.room.exchange import ensure_private
-from tobops.grade.sandbox import bwrap, read_only_view
 
 HUB_FILES = Path(__file__).resolve().parent / "hub_files"
 DEFAULT_ROSTER = "instructor coach\n" + "".join(f"trainee trainee{i:02d}\n" for i in range(1, 4))
+#: how `tobops hub` tells JupyterHub (a process it starts) where the hub lives: read once, by configure()
+ENV = {"data": "TOBOPS_HUB_DATA", "course": "TOBOPS_COURSE_HOME", "ip": "TOBOPS_HUB_IP", "port": "TOBOPS_HUB_PORT"}
 
 
+class HubError(TobopsError):
+    """Something about the hub's set-up that its owner must fix (message says what)."""
+
+
+@dataclass(frozen=True)
 class Hub:
-    """Where the hub keeps its state (git-ignored ``hub-data/`` by default)."""
+    """Where the hub keeps its state (git-ignored ``hub-data/`` by default), and where it listens."""
 
-    def __init__(self, data: Path, course: Path) -> None:
-        self.data, self.course = Path(data).resolve(), Path(course).resolve()
-        self.homes = self.data / "homes"
-        self.exchange = self.data / "exchange"
-        self.roster_file = self.data / "roster.txt"
-        self.secrets_file = self.data / "secrets.json"
+    data: Path
+    course: Path
+    ip: str = "127.0.0.1"
+    port: int = 8000
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "data", Path(self.data).resolve())
+        object.__setattr__(self, "course", Path(self.course).resolve())
+
+    @property
+    def course_id(self) -> str:
+        return Course(self.course).course_id
+
+    @property
+    def homes(self) -> Path:
+        return self.data / "homes"
+
+    @property
+    def exchange(self) -> Path:
+        return self.data / "exchange"
+
+    @property
+    def roster_file(self) -> Path:
+        return self.data / "roster.txt"
+
+    @property
+    def secrets_file(self) -> Path:
+        return self.data / "secrets.json"
+
+    def to_env(self) -> dict[str, str]:
+        return {ENV["data"]: str(self.data), ENV["course"]: str(self.course), ENV["ip"]: self.ip,
+                ENV["port"]: str(self.port)}
 
     @classmethod
-    def from_env(cls) -> "Hub":
-        return cls(Path(os.environ["TOBOPS_HUB_DATA"]), Path(os.environ["TOBOPS_COURSE_HOME"]))
+    def from_env(cls, env=None) -> "Hub":
+        env = os.environ if env is None else env
+        return cls(Path(env[ENV["data"]]), Path(env[ENV["course"]]), env.get(ENV["ip"], "127.0.0.1"),
+                   int(env.get(ENV["port"], "8000")))
 
     # ------------------------------------------------------------------ roster and secrets
     def roster(self) -> tuple[list[str], list[str]]:
@@ -64,17 +101,17 @@ class Hub:
                 continue
             parts = line.split()
             if len(parts) != 2 or parts[0] not in ("instructor", "trainee") or not _valid_name(parts[1]):
-                raise SystemExit(f"{self.roster_file}:{n}: expected 'instructor NAME' or 'trainee NAME' "
-                                 f"(NAME: lower-case letters, digits, - or _), got {line!r}")
+                raise HubError(f"{self.roster_file}:{n}: expected 'instructor NAME' or 'trainee NAME' "
+                               f"(NAME: lower-case letters, digits, - or _), got {line!r}")
             (instructors if parts[0] == "instructor" else trainees).append(parts[1])
         if not instructors:
-            raise SystemExit(f"{self.roster_file}: no instructor on the roster")
+            raise HubError(f"{self.roster_file}: no instructor on the roster")
         return instructors, trainees
 
     def add_trainees(self, names: list[str]) -> list[str]:
         bad = [n for n in names if not _valid_name(n)]
         if bad:
-            raise SystemExit(f"not a valid trainee name: {', '.join(bad)} (lower-case letters, digits, - or _)")
+            raise HubError(f"not a valid trainee name: {', '.join(bad)} (lower-case letters, digits, - or _)")
         instructors, trainees = self.roster()
         new = [n for n in names if n not in trainees and n not in instructors]
         with self.roster_file.open("a") as f:
@@ -99,11 +136,12 @@ class Hub:
     def prepare(self) -> None:
         """Folders, the exchange, and every trainee on the roster in the gradebook."""
         instructors, trainees = self.roster()
-        for d in (self.homes, self.exchange / COURSE_ID / "outbound", self.exchange / COURSE_ID / "inbound"):
+        course_id = self.course_id
+        for d in (self.homes, self.exchange / course_id / "outbound", self.exchange / course_id / "inbound"):
             d.mkdir(parents=True, exist_ok=True)
         os.chmod(self.data, 0o700)
         for t in trainees:
-            ensure_private(str(self.exchange), COURSE_ID, t)
+            ensure_private(str(self.exchange), course_id, t)
         with Course(self.course).gradebook() as gb:
             for t in trainees:
                 gb.update_or_create_student(t)
@@ -118,6 +156,16 @@ class Hub:
                                 ignore=shutil.ignore_patterns(".ipynb_checkpoints", "__pycache__"))
         return home
 
+    def trainee_sandbox(self, cmd: list[str], user: str, home: Path) -> list[str]:
+        """The command that runs a trainee's server with only what it needs in view: the
+        released assessments (read-only), their own private inbox and feedback folders."""
+        course_ex = self.exchange / self.course_id
+        inbound, feedback = ensure_private(str(self.exchange), self.course_id, user)
+        return bwrap_args(home=str(home), pid_namespace=True, as_nobody=False,
+                          ro_binds=[(course_ex / "outbound", course_ex / "outbound"),
+                                    (feedback, course_ex / "feedback")],
+                          binds=[(inbound, course_ex / "inbound")]) + cmd
+
 
 def _valid_name(name: str) -> bool:
     return bool(name) and len(name) <= 32 and name[0].isalnum() and all(
@@ -127,16 +175,16 @@ def _valid_name(name: str) -> bool:
 # ---------------------------------------------------------------------- JupyterHub side
 
 def configure(c) -> None:
-    """Fill a JupyterHub config object; called by ``tobops/data/hub/jupyterhub_config.py``."""
+    """Fill a JupyterHub config object; called by ``hub_files/jupyterhub_config.py`` in the
+    JupyterHub process that ``tobops hub`` starts."""
     hub = Hub.from_env()
     instructors, trainees = hub.roster()
     sec = hub.secrets()
-    c.JupyterHub.ip = os.environ.get("TOBOPS_HUB_IP", "127.0.0.1")
-    port = int(os.environ.get("TOBOPS_HUB_PORT", "8000"))
-    c.JupyterHub.port = port
+    c.JupyterHub.ip = hub.ip
+    c.JupyterHub.port = hub.port
     c.JupyterHub.hub_ip = "127.0.0.1"
-    c.JupyterHub.hub_port = port + 1  # the hub's own API and the proxy's, next to the public port
-    c.ConfigurableHTTPProxy.api_url = f"http://127.0.0.1:{port + 2}"
+    c.JupyterHub.hub_port = hub.port + 1  # the hub's own API and the proxy's, next to the public port
+    c.ConfigurableHTTPProxy.api_url = f"http://127.0.0.1:{hub.port + 2}"
     c.JupyterHub.db_url = f"sqlite:///{hub.data / 'jupyterhub.sqlite'}"
     c.JupyterHub.cookie_secret_file = str(hub.data / "jupyterhub_cookie_secret")
     c.JupyterHub.pid_file = str(hub.data / "jupyterhub.pid")
@@ -149,6 +197,8 @@ def configure(c) -> None:
     c.Authenticator.admin_users = set(instructors)
     c.Authenticator.allowed_users = set(trainees) | set(instructors)
     c.JupyterHub.spawner_class = CourseSpawner
+    c.CourseSpawner.hub_data = str(hub.data)
+    c.CourseSpawner.course_home = str(hub.course)
     c.Spawner.default_url = "/lab"
     c.Spawner.start_timeout = 300  # a whole room logging in at once on a small machine
     c.Spawner.http_timeout = 300
@@ -157,22 +207,32 @@ def configure(c) -> None:
 
 try:
     from jupyterhub.spawner import SimpleLocalProcessSpawner
+    from traitlets import Unicode
 except ImportError:  # jupyterhub is only needed on the machine that runs the hub
     SimpleLocalProcessSpawner = object
+
+    def Unicode(*a, **k):  # noqa: N802
+        return None
 
 
 class CourseSpawner(SimpleLocalProcessSpawner):
     """A local process per user; trainees' processes inside their own sandbox."""
 
+    hub_data = Unicode(help="the hub's state folder").tag(config=True)
+    course_home = Unicode(help="the course folder").tag(config=True)
+
+    @property
+    def course_hub(self) -> Hub:
+        return Hub(Path(self.hub_data), Path(self.course_home))
+
     async def start(self):
-        hub = Hub.from_env()
+        hub = self.course_hub
         trainee = not self.user.admin
         home = hub.home(self.user.name, trainee)
         self.home_dir_template = str(home)
-        if trainee:
-            ensure_private(str(hub.exchange), COURSE_ID, self.user.name)
-        self.cmd = [sys.executable, "-m", "tobops.room.hub", "launch", "--role", "trainee" if trainee else "instructor",
-                    "--user", self.user.name, "--home", str(home), "--", "jupyterhub-singleuser"]
+        self.cmd = [sys.executable, "-m", "tobops.room.hub", "--role", "trainee" if trainee else "instructor",
+                    "--user", self.user.name, "--home", str(home), "--data", str(hub.data),
+                    "--course", str(hub.course), "--", "jupyterhub-singleuser"]
         return await super().start()
 
     def user_env(self, env):
@@ -182,9 +242,7 @@ class CourseSpawner(SimpleLocalProcessSpawner):
 
     def get_env(self):
         env = super().get_env()
-        hub = Hub.from_env()
-        env.update(TOBOPS_EXCHANGE=str(hub.exchange), TOBOPS_HUB_DATA=str(hub.data),
-                   TOBOPS_COURSE_HOME=str(hub.course), PATH=os.environ.get("PATH", ""),
+        env.update(TOBOPS_EXCHANGE=str(self.course_hub.exchange), PATH=os.environ.get("PATH", ""),
                    OPENBLAS_NUM_THREADS="1", PYDEVD_DISABLE_FILE_VALIDATION="1")
         if not self.user.admin:
             env["JUPYTER_CONFIG_PATH"] = str(HUB_FILES / "trainee")
@@ -193,30 +251,18 @@ class CourseSpawner(SimpleLocalProcessSpawner):
 
 # ---------------------------------------------------------------------- the launcher
 
-def trainee_sandbox(cmd: list[str], user: str, home: Path, hub: Hub) -> list[str]:
-    """The bwrap command that runs a trainee's server with only what it needs in view."""
-    course_ex = hub.exchange / COURSE_ID
-    inbound, feedback = ensure_private(str(hub.exchange), COURSE_ID, user)
-    args = [bwrap(), "--die-with-parent", "--unshare-user", "--unshare-ipc", "--unshare-uts", "--unshare-pid",
-            "--unshare-cgroup-try", "--cap-drop", "ALL", "--proc", "/proc", "--dev", "/dev", "--tmpfs", "/tmp"]
-    args += read_only_view()
-    args += ["--bind", str(home), str(home),
-             "--ro-bind", str(course_ex / "outbound"), str(course_ex / "outbound"),
-             "--bind", str(inbound), str(course_ex / "inbound"),
-             "--ro-bind", str(feedback), str(course_ex / "feedback"),
-             "--chdir", str(home), "--"]
-    return args + cmd
-
-
-def launch(argv: list[str]) -> None:
-    ap = argparse.ArgumentParser(prog="python -m tobops.room.hub launch")
+def launch(argv: list[str] | None = None) -> None:
+    """``python -m tobops.room.hub``: what the spawner runs for each user's server."""
+    ap = argparse.ArgumentParser(prog="python -m tobops.room.hub")
     ap.add_argument("--role", choices=["trainee", "instructor"], required=True)
     ap.add_argument("--user", required=True)
     ap.add_argument("--home", required=True)
+    ap.add_argument("--data", required=True)
+    ap.add_argument("--course", required=True)
     ap.add_argument("cmd", nargs=argparse.REMAINDER)
     args = ap.parse_args(argv)
     cmd = args.cmd[1:] if args.cmd[:1] == ["--"] else args.cmd
-    hub = Hub.from_env()
+    hub = Hub(Path(args.data), Path(args.course))
     ensure_tools_on_path()
     exe = shutil.which(cmd[0]) or cmd[0]
     cmd = [exe, *cmd[1:]]
@@ -228,60 +274,39 @@ def launch(argv: list[str]) -> None:
     if not bwrap():
         sys.exit("tobops hub: bubblewrap (bwrap) is not installed, so a trainee's server could read other "
                  "trainees' work and the answer keys; not starting it. Install bubblewrap (make install does).")
-    full = trainee_sandbox(cmd + [f"--ServerApp.root_dir={args.home}"], args.user, Path(args.home), hub)
+    full = hub.trainee_sandbox(cmd + [f"--ServerApp.root_dir={args.home}"], args.user, Path(args.home))
     os.execv(full[0], full)
 
 
-# ---------------------------------------------------------------------- the CLI
+# ---------------------------------------------------------------------- what the CLI calls
 
-def run(args) -> int:
+def run(hub: Hub) -> int:
+    """Start JupyterHub for ``hub`` (replaces this process); prints where and how to log in."""
     ensure_tools_on_path()
-    course = find(args.course)
-    hub = Hub(Path(args.data), course.home)
     hub.prepare()
     instructors, trainees = hub.roster()
     sec = hub.secrets()
     if not bwrap():
         print("WARNING: bubblewrap (bwrap) is missing: trainees' servers will refuse to start.", file=sys.stderr)
-    env = dict(os.environ, TOBOPS_HUB_DATA=str(hub.data), TOBOPS_COURSE_HOME=str(hub.course),
-               TOBOPS_HUB_IP=args.ip, TOBOPS_HUB_PORT=str(args.port), TOBOPS_EXCHANGE=str(hub.exchange))
-    url = f"http://{args.ip}:{args.port}/"
-    print(f"ToB Ops Academy hub at {url}\n"
+    jh = shutil.which("jupyterhub")
+    if jh is None:
+        raise HubError("jupyterhub is not installed in this environment (make install installs it)")
+    env = dict(os.environ, TOBOPS_EXCHANGE=str(hub.exchange), **hub.to_env())
+    print(f"ToB Ops Academy hub at http://{hub.ip}:{hub.port}/\n"
           f"  instructor: {', '.join(instructors)} (password in {hub.secrets_file})\n"
           f"  trainees:   {', '.join(trainees) or '(none yet: tobops hub add-trainee NAME)'}\n"
           f"  room password for trainees: {sec['trainee_password']}\n"
           f"  roster: {hub.roster_file}; stop with Ctrl-C", flush=True)
     os.chdir(hub.data)
-    jh = shutil.which("jupyterhub")
-    if jh is None:
-        raise SystemExit("jupyterhub is not installed in this environment (make install installs it)")
     os.execve(jh, [jh, "-f", str(HUB_FILES / "jupyterhub_config.py")], env)
     return 0
 
 
-def main(argv: list[str] | None = None) -> int:
-    argv = list(sys.argv[1:] if argv is None else argv)
-    if argv[:1] == ["launch"]:
-        launch(argv[1:])
-        return 0
-    ap = argparse.ArgumentParser(prog="tobops hub", description="JupyterHub for a training room")
-    ap.add_argument("action", nargs="?", default="run", choices=["run", "add-trainee"])
-    ap.add_argument("names", nargs="*", help="trainee names (add-trainee)")
-    ap.add_argument("--course", help="course folder (default: this one)")
-    ap.add_argument("--data", default="hub-data", help="where the hub keeps homes, exchange, roster, secrets")
-    ap.add_argument("--ip", default="127.0.0.1")
-    ap.add_argument("--port", type=int, default=8000)
-    args = ap.parse_args(argv)
-    if args.action == "add-trainee":
-        course = find(args.course)
-        hub = Hub(Path(args.data), course.home)
-        new = hub.add_trainees(args.names)
-        hub.prepare()
-        print(f"added {', '.join(new) or 'nobody new'}; restart the hub (or add them on its Admin page) "
-              "so they can log in")
-        return 0
-    return run(args)
+def add_trainees(hub: Hub, names: list[str]) -> list[str]:
+    new = hub.add_trainees(names)
+    hub.prepare()
+    return new
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    launch()

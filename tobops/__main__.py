@@ -1,0 +1,3 @@
+from tobops.cli import main
+
+raise SystemExit(main())
