@@ -130,13 +130,20 @@ def test_visit_cockpit_widget_runs(deals, stakeholders):
     assert "MEETING MINUTES" in parts["out"].value
 
 
-def test_training_quiz_widget_runs():
+def test_training_quiz_widget_scores_what_is_picked():
     ui = l06.training_quiz()
-    assert isinstance(ui, widgets.Widget)
-    for r, q in zip(ui._tobops["radios"], l06.TRAINING_QUIZ):
+    parts = ui._tobops
+    assert all(r in ui.children for r in parts["radios"]) and parts["submit"] in ui.children
+    for r, q in zip(parts["radios"], l06.TRAINING_QUIZ):
         r.value = q["options"][q["answer"]]
-    ui._tobops["submit"].click()
-    assert "Score 5/5" in ui._tobops["out"].value
+    parts["submit"].click()
+    assert "Score 5/5" in parts["out"].value and "Passed" in parts["out"].value
+    first, second = l06.TRAINING_QUIZ[0], l06.TRAINING_QUIZ[1]
+    parts["radios"][0].value = first["options"][(first["answer"] + 1) % len(first["options"])]
+    parts["radios"][1].value = None
+    parts["submit"].click()
+    out = parts["out"].value
+    assert "Score 3/5" in out and "Q1:✘ Q2:✘ Q3:✔" in out and "Not yet" in out
 
 
 def test_toml_numeric_self_check_matches_data(training):

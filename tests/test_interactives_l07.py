@@ -128,14 +128,21 @@ def test_go_no_go_widget_runs(events, leads):
     assert "GO" in p["out"].value
 
 
-def test_partnership_matcher_runs():
+def test_partnership_matcher_marks_right_and_wrong_picks():
     ui = l07.partnership_matcher()
-    assert isinstance(ui, widgets.Widget)
     p = ui._tobops
+    assert p["pick"] in ui.children and p["button"] in ui.children
+    scenario = l07.PARTNERSHIP_SCENARIOS[1]
     p["scenario"].value = 1
-    p["pick"].value = l07.PARTNERSHIP_TYPES[l07.PARTNERSHIP_SCENARIOS[1]["answer"]]
+    assert scenario["text"][:30] in ui.children[1].value
+    p["pick"].value = l07.PARTNERSHIP_TYPES[(scenario["answer"] + 1) % 3]
+    p["button"].click()
+    assert "✘" in p["out"].value
+    p["pick"].value = l07.PARTNERSHIP_TYPES[scenario["answer"]]
     p["button"].click()
     assert "✔" in p["out"].value
+    p["scenario"].value = 2  # a new scenario clears the pick and the verdict
+    assert p["pick"].value is None and p["out"].value == ""
 
 
 def test_toml_numeric_self_check_matches_data(leads):

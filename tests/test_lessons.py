@@ -6,6 +6,7 @@ import json
 import re
 import shutil
 import subprocess
+from pathlib import Path
 
 import nbformat
 import pytest
@@ -20,10 +21,14 @@ TRACKED = [REPO / p for p in subprocess.run(["git", "ls-files", "*.ipynb"], cwd=
 
 
 def test_every_lesson_in_the_course_has_its_notebook():
-    numbers = sorted(les.number for les in course_meta.lessons())
-    assert numbers[:3] == [0, 1, 2] or 2 in numbers
-    for les in course_meta.lessons():
+    lessons = course_meta.lessons()
+    assert [les.number for les in lessons] == list(range(9)), "lessons 00 to 08, one per section of the course"
+    for les in lessons:
+        assert les.id == f"L{les.number:02d}"
+        assert re.fullmatch(rf"lessons/{les.number:02d}-[a-z0-9-]+\.ipynb", les.notebook), les.notebook
         assert (REPO / les.notebook).exists(), f"{les.id}: {les.notebook} is missing"
+    on_disk = sorted(p.name for p in (REPO / "lessons").glob("[0-9][0-9]-*.ipynb"))
+    assert on_disk == sorted(Path(les.notebook).name for les in lessons), "a lesson notebook no lesson lists"
 
 
 @pytest.mark.parametrize("path", TRACKED + [p for p in LESSONS if p not in TRACKED], ids=lambda p: p.name)
