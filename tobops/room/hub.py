@@ -37,6 +37,7 @@ from tobops.room.exchange import ensure_private
 
 HUB_FILES = Path(__file__).resolve().parent / "hub_files"
 DEFAULT_ROSTER = "instructor coach\n" + "".join(f"trainee trainee{i:02d}\n" for i in range(1, 4))
+PROXY_TIMEOUT_S = 300  # how long the proxy waits for a trainee's server to answer
 #: how `tobops hub` tells JupyterHub (a process it starts) where the hub lives: read once, by configure()
 ENV = {"data": "TOBOPS_HUB_DATA", "course": "TOBOPS_COURSE_HOME", "ip": "TOBOPS_HUB_IP", "port": "TOBOPS_HUB_PORT"}
 
@@ -185,6 +186,9 @@ def configure(c) -> None:
     c.JupyterHub.hub_ip = "127.0.0.1"
     c.JupyterHub.hub_port = hub.port + 1  # the hub's own API and the proxy's, next to the public port
     c.ConfigurableHTTPProxy.api_url = f"http://127.0.0.1:{hub.port + 2}"
+    # a Validate (which runs the whole notebook) in a busy room can take a minute; past the
+    # proxy's default of 20 s the trainee would get "503 Service Unavailable" while it still runs
+    c.ConfigurableHTTPProxy.command = ["configurable-http-proxy", "--proxy-timeout", str(PROXY_TIMEOUT_S * 1000)]
     c.JupyterHub.db_url = f"sqlite:///{hub.data / 'jupyterhub.sqlite'}"
     c.JupyterHub.cookie_secret_file = str(hub.data / "jupyterhub_cookie_secret")
     c.JupyterHub.pid_file = str(hub.data / "jupyterhub.pid")
