@@ -2,7 +2,7 @@
 
     tobops data build [--out DIR] [--check]      regenerate the synthetic datasets
     tobops demo [--dir DIR] [--trainees N]       run a whole cohort cycle and write a report
-    tobops grade ASSESSMENT | --all [--workers N] [--force] [--cell-timeout S ...]
+    tobops grade ASSESSMENT | --all [--student NAME] [--workers N] [--force] [--cell-timeout S ...]
     tobops export [ASSESSMENT | --all] [--out DIR]
     tobops report [ASSESSMENT | --all] [--out DIR]
     tobops selfcheck ASSESSMENT [NOTEBOOK]       self-learners: grade your own copy
@@ -75,7 +75,7 @@ def cmd_grade(args) -> int:
     course = coursedir.find(args.course)
     print(f"tobops grade: {sandbox.isolation(settings.limits)}")
     results = grader.grade(course, _assessments(course, args), settings=settings, workers=args.workers,
-                           force=args.force)
+                           force=args.force, students=args.student)
     print(summary(results))
     return 1 if any(r.needs_attention for r in results) else 0
 
@@ -169,6 +169,7 @@ def parser() -> argparse.ArgumentParser:
     _course_args(g)
     g.add_argument("--workers", type=int, default=None, help="grading processes (default: one per core)")
     g.add_argument("--force", action="store_true", help="regrade submissions that are already graded")
+    g.add_argument("--student", action="append", metavar="NAME", help="only this trainee (repeatable)")
     _limit_options(g)
     g.set_defaults(func=cmd_grade)
 

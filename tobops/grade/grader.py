@@ -274,8 +274,9 @@ def _timestamp(course: Course, student: str, assessment: str) -> str:
 
 
 def grade(course: Course, assessments: list[str], settings: Settings | None = None, workers: int | None = None,
-          force: bool = False, progress: bool = True) -> list[Result]:
-    """Grade every submission of the given assessments; returns one Result per trainee."""
+          force: bool = False, progress: bool = True, students: list[str] | None = None) -> list[Result]:
+    """Grade every submission of the given assessments (or only the given trainees');
+    returns one Result per trainee and assessment."""
     settings = settings or Settings.load()
     workers = workers or os.cpu_count() or 1
     store = course.results()
@@ -286,13 +287,18 @@ def grade(course: Course, assessments: list[str], settings: Settings | None = No
     if unknown:
         raise GradingError(f"not generated yet: {', '.join(unknown)}. Run `nbgrader generate_assignment NAME` "
                            "(and release it) before grading.")
+    if students:
+        strangers = [s for s in students if s not in roster]
+        if strangers:
+            raise GradingError(f"not on the roster: {', '.join(strangers)} (nbgrader db student add NAME)")
+        roster = [s for s in roster if s in students]
     previous = store.latest()
 
     results: list[Result] = []
     jobs: list[tuple[str, str, str, float]] = []
     for assessment in assessments:
         max_score = known[assessment]
-        submitted = course.submitters(assessment)
+        submitted = [s for s in course.submitters(assessment) if not students or s in students]
         for student in (s for s in roster if s not in submitted):
             results.append(Result(student, assessment, Status.MISSING, None, max_score, "no submission collected"))
         for student in submitted:
