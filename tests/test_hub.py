@@ -405,7 +405,10 @@ def test_trainee_and_instructor_journey_in_a_real_browser(hub, tmp_path):
         page.wait_for_selector(f"#submitted_assignments_list .list_item:has-text('{A}')", timeout=60_000)
         snap(page, "assessment-submitted")
 
-        # the instructor collects, grades with tobops grade, and releases feedback
+        # the instructor logs in (their server starts meanwhile), collects, grades with
+        # tobops grade and releases feedback, then sees the graded submission in formgrader
+        instructor = browser.new_context(viewport={"width": 1400, "height": 900}).new_page()
+        login(instructor, "coach", INSTRUCTOR_PASSWORD)
         hub.instructor(["nbgrader", "collect", A])
         hub.instructor([str(BIN / "tobops"), "grade", A, "--student", "ana"], ok=(0, 1))
         [ana] = [r for r in hub.course.results().load([A]) if r.student == "ana"]
@@ -413,14 +416,13 @@ def test_trainee_and_instructor_journey_in_a_real_browser(hub, tmp_path):
         assert (hub.course.root / "autograded" / "ana" / A / f"{A}.ipynb").exists()
         hub.instructor(["nbgrader", "generate_feedback", A, "--student", "ana"])
         hub.instructor(["nbgrader", "release_feedback", A, "--student", "ana"])
-        instructor = browser.new_context(viewport={"width": 1400, "height": 900}).new_page()
-        login(instructor, "coach", INSTRUCTOR_PASSWORD)
         instructor.wait_for_url("**/user/coach/**", timeout=180_000)
         instructor.goto(f"{hub.url}/user/coach/formgrader/manage_submissions/{A}")
         instructor.wait_for_selector("td:text-is('ana')", timeout=120_000)
         snap(instructor, "instructor-formgrader-sees-graded-submission")
 
-        # the trainee fetches and opens their feedback
+        # the trainee fetches their feedback; "view feedback" shows its folder in the file
+        # browser, and the page opens in a browser tab (as "Open in New Browser Tab" does)
         page.goto(f"{hub.url}/user/ana/lab?reset")
         expect(page.get_by_role("menuitem", name="Nbgrader", exact=True)).to_be_visible(timeout=120_000)
         assignments_panel(page)
@@ -430,17 +432,16 @@ def test_trainee_and_instructor_journey_in_a_real_browser(hub, tmp_path):
         snap(page, "feedback-fetched")
         feedback = sorted((hub.data / "homes" / "ana" / A / "feedback").glob(f"*/{A}.html"))
         assert feedback, "feedback was not fetched into the trainee's home"
-        try:
-            with page.expect_popup(timeout=30_000) as popup:
-                link.click()
-            fb = popup.value
-            fb.wait_for_load_state()
-        except Exception:  # the link opened in place or was blocked: open the fetched file itself
-            fb = browser.new_context(viewport={"width": 1400, "height": 900}).new_page()
-            fb.goto(feedback[-1].as_uri())
+        link.click()
+        expect(page.locator(f".jp-DirListing-item[title*='{A}.html'], .jp-DirListing-itemName:has-text('{A}.html')")
+               .first).to_be_visible(timeout=60_000)
+        snap(page, "feedback-folder-in-file-browser")
+        rel = feedback[-1].relative_to(hub.data / "homes" / "ana").as_posix()
+        fb = page.context.new_page()
+        fb.goto(f"{hub.url}/user/ana/files/{rel}")
         expect(fb.get_by_text("Score").first).to_be_visible()
         snap(fb, "trainee-reads-feedback")
         browser.close()
     names = sorted(p.name for p in shots.iterdir())
-    assert len(names) >= 9, names
+    assert len(names) >= 10, names
     print(f"\nscreenshots: {shots}")
