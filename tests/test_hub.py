@@ -437,7 +437,8 @@ def test_trainee_and_instructor_journey_in_a_real_browser(hub, tmp_path):
                .first).to_be_visible(timeout=60_000)
         snap(page, "feedback-folder-in-file-browser")
         rel = feedback[-1].relative_to(hub.data / "homes" / "ana").as_posix()
-        fb = page.context.new_page()
+        fb = browser.new_context(storage_state=page.context.storage_state(),  # ana's session, a new tab
+                                 viewport={"width": 1400, "height": 900}).new_page()
         fb.goto(f"{hub.url}/user/ana/files/{rel}")
         expect(fb.get_by_text("Score").first).to_be_visible()
         snap(fb, "trainee-reads-feedback")
