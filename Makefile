@@ -26,7 +26,8 @@ install: $(STAMP)
 
 demo: $(STAMP)
 	rm -rf demo-output
-	$(BIN)/tobops demo --dir demo-output
+	@# 10 s a cell: the synthetic trainee with an endless loop is stopped sooner than the 30 s a real course allows
+	$(BIN)/tobops demo --dir demo-output --cell-timeout 10
 
 test: $(STAMP)
 	$(BIN)/python -m pytest -n 2 --dist loadgroup -q --durations=15
