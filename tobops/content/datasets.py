@@ -1847,10 +1847,14 @@ def data_dir() -> Path:
     return Path(tobops.__file__).resolve().parent.parent / "datasets"
 
 
-def load(name: str, data_dir: Path | str | None = None) -> pd.DataFrame:
+def load(name: str, data_dir: Path | str | None = None, variant: int | None = None) -> pd.DataFrame:
     """Read one dataset (short name such as "deals" or file name such as "deals.csv") with proper
     dtypes: dates as datetime64, booleans as bool (pandas "boolean" when the column may be empty),
-    nullable integers as "Int64", text and categories as str. Raises :class:`DatasetError`."""
+    nullable integers as "Int64", text and categories as str. Raises :class:`DatasetError`.
+
+    ``variant`` (a positive integer) gives one trainee's version of the data for their
+    assessment form: the same columns and types, a different seeded sample (see
+    :func:`variant_of`), so that every trainee's answers to a data task differ."""
     ds = _dataset(name)
     base = Path(data_dir) if data_dir is not None else globals()["data_dir"]()
     path = base / ds.filename
@@ -1861,7 +1865,63 @@ def load(name: str, data_dir: Path | str | None = None) -> pd.DataFrame:
     frame = _LOADED.get(key)
     if frame is None:
         frame = _LOADED[key] = _parse_csv(path, ds)
-    return frame.copy(deep=True)
+    return variant_of(ds.name, frame, variant) if variant else frame.copy(deep=True)
+
+
+#: How a data variant differs from the course data, per dataset. Entity tables keep a
+#: seeded 80% of their entities (a deal with its stakeholders and visits, an account with
+#: its tickets, cases and seed users, an event with its leads), so joins stay consistent;
+#: time series keep every row and scale each row's counts by a seeded factor of 0.9 to 1.1.
+VARIANT_UNIT = {
+    "deals": "deal_id", "deal_stakeholders": "deal_id", "client_visits": "deal_id",
+    "saas_accounts": "account_id", "tickets": "account_id", "case_library": "account_id",
+    "seed_users": "account_id", "events": "event_id", "leads": ("event_id", "lead_id"),
+    "content": "content_id", "training_assessments": "rep_id", "ops_worklog": None, "content_plan": None,
+}
+VARIANT_SCALE = {
+    "toc_funnel": ("visits", "acquisitions", "signups", "activations", "d1_retained", "d7_retained",
+                   "paying_users", "orders", "revenue_cny", "referrals"),
+    "toc_cohorts": ("active_users",),
+    "metrics_weekly": ("orders_placed", "driver_accepted_orders", "active_merchants", "app_downloads", "page_views",
+                       "community_group_messages", "registered_drivers", "trial_signups", "revenue_cny", "renewals"),
+}
+VARIANT_KEEP = 0.8
+
+
+def _variant_hash(values, variant: int, salt: str) -> np.ndarray:
+    """A deterministic number in [0, 1) per value, for this variant."""
+    keys = pd.Series(values).astype(str).to_numpy(dtype=object)
+    h = pd.util.hash_array(keys, hash_key=f"{variant % 10**16:016d}", categorize=False)
+    h2 = pd.util.hash_array(np.array([salt] * len(keys), dtype=object), hash_key=f"{variant % 10**16:016d}")
+    return ((h ^ h2) % np.uint64(1_000_003)).astype(float) / 1_000_003
+
+
+def variant_of(name: str, frame: pd.DataFrame, variant: int) -> pd.DataFrame:
+    """One variant of a dataset (a copy; ``frame`` is not changed)."""
+    ds = _dataset(name)
+    df = frame.copy(deep=True)
+    if ds.name in VARIANT_SCALE:
+        factor = 0.9 + 0.2 * _variant_hash(df.index.to_numpy(), variant, ds.name)
+        for col in VARIANT_SCALE[ds.name]:
+            spec = next(c for c in ds.columns if c.name == col)
+            scaled = df[col] * factor
+            df[col] = scaled.round().astype(df[col].dtype) if spec.dtype == "int" else scaled.round(spec.decimals)
+        if ds.name == "toc_funnel":
+            df["avg_order_value_cny"] = (df["revenue_cny"] / df["orders"]).round(2)
+        if ds.name == "toc_cohorts":  # day 0 is the whole cohort; nobody more active than that
+            day0 = df["day_offset"] == 0
+            df.loc[day0, "active_users"] = df.loc[day0, "cohort_size"]
+            df["active_users"] = df[["active_users", "cohort_size"]].min(axis=1).astype(df["active_users"].dtype)
+        return df
+    unit = VARIANT_UNIT[ds.name]
+    if unit is None:
+        values = df.index.to_numpy()
+    elif isinstance(unit, tuple):
+        values = df[unit[0]].astype(object).where(df[unit[0]].notna(), df[unit[1]])
+    else:
+        values = df[unit]
+    keep = _variant_hash(values, variant, "keep") < VARIANT_KEEP
+    return df[keep].reset_index(drop=True)
 
 
 #: Frames already read and checked, by (file, modification time, size); ``load`` hands out
