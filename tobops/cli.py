@@ -6,6 +6,7 @@
     tobops export [ASSESSMENT | --all] [--out DIR]
     tobops report [ASSESSMENT | --all] [--out DIR]
     tobops selfcheck ASSESSMENT [NOTEBOOK]       self-learners: grade your own copy
+    tobops lint [BANK.toml ...]                  check the item bank against the item-writing rules
     tobops hub [run | add-trainee NAME ...]      JupyterHub for a training room
 
 One argparse parser with a subcommand each; every subcommand is a small function that
@@ -110,6 +111,18 @@ def cmd_selfcheck(args) -> int:
     return 0
 
 
+def cmd_lint(args) -> int:
+    from tobops.assess import bank, lint
+    from tobops.grade import coursedir
+
+    paths = args.files or sorted(bank.bank_dir(coursedir.find(args.course).root).glob("*.toml"))
+    if not paths:
+        raise UsageError("no item bank files found (assignments/bank/*.toml)")
+    report = lint.lint_paths(paths)
+    print(report.text())
+    return 1 if report.problems else 0
+
+
 def cmd_hub(args) -> int:
     from tobops.grade import coursedir
     from tobops.room import hub
@@ -186,6 +199,11 @@ def parser() -> argparse.ArgumentParser:
     c.add_argument("notebook", nargs="?", help="your notebook (default: ./ASSESSMENT/ASSESSMENT.ipynb)")
     c.add_argument("--out", default="feedback", help="where to write the feedback page (default: feedback/)")
     c.set_defaults(func=cmd_selfcheck)
+
+    li = sub.add_parser("lint", help="check the item bank against the item-writing rules (docs/item-bank.md)")
+    li.add_argument("files", nargs="*", help="bank files (default: the course's assignments/bank/*.toml)")
+    li.add_argument("--course", help="course folder (default: here or the nearest parent with nbgrader_config.py)")
+    li.set_defaults(func=cmd_lint)
 
     h = sub.add_parser("hub", help="JupyterHub for a training room (see README)",
                        description="Start the course hub, or put trainees on its roster.")
