@@ -12,8 +12,11 @@ c = get_config()  # noqa: F821  (provided by nbgrader)
 
 Settings.load().apply(c)  # course id, course folder assignments/, gradebook, exchange, limits
 
-# on the course hub each trainee has private inbound/feedback folders (tobops/room/exchange.py);
-# without a hub these behave exactly like nbgrader's own
+# every trainee gets their own form of an assessment (tobops/assess/forms.py): releasing writes
+# each one theirs, fetching brings it; on the course hub each trainee also has private inbound and
+# feedback folders (tobops/room/exchange.py); without a hub these behave like nbgrader's own
+c.ExchangeFactory.release_assignment = "tobops.room.exchange.FormRelease"
+c.ExchangeFactory.fetch_assignment = "tobops.room.exchange.FormFetch"
 c.ExchangeFactory.collect = "tobops.room.exchange.PrivateCollect"
 c.ExchangeFactory.release_feedback = "tobops.room.exchange.PrivateReleaseFeedback"
 
@@ -24,6 +27,9 @@ c.Execute.extra_arguments = ["--HistoryManager.enabled=False", "--InteractiveShe
 c.Execute.shutdown_kernel = "immediate"
 c.Autograde.autograde_preprocessors = [
     "tobops.grade.execute.LimitedExecute",  # nbgrader's Execute plus notebook and output limits
+    # the kernel only reported answers; they are scored here, in the grader's process, against
+    # keys from the item bank (assignments/bank/) that the kernel never saw
+    "tobops.grade.scoring.ScoreAnswers",
     "nbgrader.preprocessors.IgnorePattern",
     "nbconvert.preprocessors.ClearMetadataPreprocessor",
     "nbgrader.preprocessors.LimitOutput",
@@ -36,7 +42,7 @@ c.Autograde.autograde_preprocessors = [
 c.ClearSolutions.code_stub = {"python": "# YOUR ANSWER HERE\nraise NotImplementedError()"}
 c.ClearSolutions.text_stub = "YOUR ANSWER HERE"
 
-# feedback shows scores and comments, never hidden tests or answer keys
+# feedback shows scores and comments, never keys or the graders' rubric notes
 c.GenerateFeedback.preprocessors = [
     "nbgrader.preprocessors.GetGrades",
     "tobops.grade.feedback.HideAnswerKeys",

@@ -5,7 +5,12 @@
     tobops grade ASSESSMENT | --all [--student NAME] [--workers N] [--force] [--cell-timeout S ...]
     tobops export [ASSESSMENT | --all] [--out DIR]
     tobops report [ASSESSMENT | --all] [--out DIR]
-    tobops selfcheck ASSESSMENT [NOTEBOOK]       self-learners: grade your own copy
+    tobops build [ASSESSMENT ...] [--check]      build nbgrader's source notebooks from the item bank
+    tobops release ASSESSMENT [--minutes N]      give every trainee their own form (a timed window)
+    tobops retake ASSESSMENT TRAINEE             a new form (the next attempt) for one trainee
+    tobops trainee NAME [NAME ...] --lang zh     put trainees on the roster, in their language
+    tobops practice ASSESSMENT [--lang zh]       self-learners: a practice form of your own
+    tobops selfcheck ASSESSMENT [NOTEBOOK]       self-learners: check your practice form
     tobops lint [BANK.toml ...]                  check the item bank against the item-writing rules
     tobops hub [run | add-trainee NAME ...]      JupyterHub for a training room
 
@@ -98,6 +103,76 @@ def cmd_report(args) -> int:
     course = coursedir.find(args.course)
     for k, p in report.html_report(course, _assessments(course, args), args.out).items():
         print(f"{k}: {p}")
+    return 0
+
+
+def cmd_build(args) -> int:
+    from tobops.assess import authoring, bank
+    from tobops.grade import coursedir
+
+    course = coursedir.find(args.course)
+    wanted = args.assessment or [p.stem for p in sorted(bank.bank_dir(course.root).glob("*.toml"))]
+    stale = []
+    for a in wanted:
+        text = authoring.render(course.bank(a))
+        out = course.source_notebook(a)
+        if args.check:
+            if not out.exists() or out.read_text(encoding="utf-8") != text:
+                stale.append(a)
+            continue
+        out.parent.mkdir(parents=True, exist_ok=True)
+        out.write_text(text, encoding="utf-8")
+        print(f"wrote {out.relative_to(course.home)}")
+    if args.check:
+        print("\n".join(f"{a}: source notebook differs from its bank; run `tobops build`" for a in stale)
+              or f"all {len(wanted)} source notebooks match their banks")
+    return 1 if stale else 0
+
+
+def cmd_release(args) -> int:
+    from tobops.grade import coursedir
+    from tobops.room import release
+
+    course = coursedir.find(args.course)
+    due = release.parse_due(args.due) if args.due else None
+    forms = release.release(course, args.assessment, minutes=args.minutes, due=due, settings=_settings(args))
+    when = release.due_date(course, args.assessment)
+    print(f"released {args.assessment}: {len(forms)} trainee(s), each with their own form"
+          + (f"; due {when:%Y-%m-%d %H:%M} UTC (later submissions are marked late)" if when else ""))
+    return 0
+
+
+def cmd_retake(args) -> int:
+    from tobops.grade import coursedir
+    from tobops.room import release
+
+    course = coursedir.find(args.course)
+    form = release.retake(course, args.assessment, args.trainee)
+    print(f"{args.trainee}: attempt {form.attempt} of {args.assessment} is open (form {form.id}); "
+          "they fetch it again from the Assignments tab (their earlier attempt is kept beside it)")
+    return 0
+
+
+def cmd_trainee(args) -> int:
+    from tobops.grade import coursedir
+
+    course = coursedir.find(args.course)
+    with course.gradebook() as gb:
+        for name in args.names:
+            gb.update_or_create_student(name)
+    roster = course.roster()
+    for name in args.names:
+        if args.lang:
+            roster.set_lang(name, args.lang)
+        print(f"{name}: on the roster, language {roster.lang(name)}")
+    return 0
+
+
+def cmd_practice(args) -> int:
+    from tobops.grade import selfcheck
+
+    path = selfcheck.practice(args.assessment, args.lang, args.dir)
+    print(f"wrote {path}: a practice form of your own. Answer it, then run `tobops selfcheck {args.assessment}`.")
     return 0
 
 
@@ -194,7 +269,39 @@ def parser() -> argparse.ArgumentParser:
     _course_args(r, out=True)
     r.set_defaults(func=cmd_report)
 
-    c = sub.add_parser("selfcheck", help="grade your own copy of an assessment (self-learners)")
+    b = sub.add_parser("build", help="build nbgrader's source notebooks from the item bank (assignments/bank/)")
+    b.add_argument("assessment", nargs="*", help="assessment ids (default: every bank)")
+    b.add_argument("--check", action="store_true", help="only say whether the committed notebooks are up to date")
+    b.add_argument("--course", help="course folder (default: here or the nearest parent with nbgrader_config.py)")
+    b.set_defaults(func=cmd_build)
+
+    rl = sub.add_parser("release", help="release an assessment: every trainee gets their own form")
+    rl.add_argument("assessment")
+    when = rl.add_mutually_exclusive_group()
+    when.add_argument("--minutes", type=int, help="due this many minutes from now (a timed window)")
+    when.add_argument("--due", help="due at this time, e.g. '2026-12-02 16:00' (local time)")
+    rl.add_argument("--course", help="course folder (default: here or the nearest parent with nbgrader_config.py)")
+    rl.set_defaults(func=cmd_release)
+
+    rt = sub.add_parser("retake", help="open the next attempt of an assessment for one trainee (a new form)")
+    rt.add_argument("assessment")
+    rt.add_argument("trainee")
+    rt.add_argument("--course", help="course folder (default: here or the nearest parent with nbgrader_config.py)")
+    rt.set_defaults(func=cmd_retake)
+
+    tr = sub.add_parser("trainee", help="put trainees on the roster, with their language")
+    tr.add_argument("names", nargs="+")
+    tr.add_argument("--lang", choices=["en", "zh"], help="their language: forms and feedback follow it")
+    tr.add_argument("--course", help="course folder (default: here or the nearest parent with nbgrader_config.py)")
+    tr.set_defaults(func=cmd_trainee)
+
+    pr = sub.add_parser("practice", help="self-learners: write a practice form of an assessment")
+    pr.add_argument("assessment")
+    pr.add_argument("--lang", choices=["en", "zh"], default="en")
+    pr.add_argument("--dir", default=".", help="where to put it (default: here)")
+    pr.set_defaults(func=cmd_practice)
+
+    c = sub.add_parser("selfcheck", help="self-learners: check your practice form")
     c.add_argument("assessment", help="assessment id, e.g. 02-tob-vs-toc")
     c.add_argument("notebook", nargs="?", help="your notebook (default: ./ASSESSMENT/ASSESSMENT.ipynb)")
     c.add_argument("--out", default="feedback", help="where to write the feedback page (default: feedback/)")

@@ -35,9 +35,31 @@ class Lesson:
     objectives: dict[str, str]   # {"L02.O1": "List the five purchase roles ..."}
     sections: dict[str, str]     # {"2.2": "Why ToB buying is different"}
     quiz: tuple[dict, ...] = field(default=(), repr=False)
+    # the Chinese edition (title_zh, [objectives_zh], [sections_zh] in the TOML file)
+    title_zh: str = ""
+    objectives_zh: dict[str, str] = field(default_factory=dict, repr=False)
+    sections_zh: dict[str, str] = field(default_factory=dict, repr=False)
+    minutes_zh: int = 0
 
-    def section_title(self, section: str) -> str:
+    def title_in(self, lang: str = "en") -> str:
+        return self.title_zh if lang == "zh" and self.title_zh else self.title
+
+    def section_title(self, section: str, lang: str = "en") -> str:
+        if lang == "zh" and section in self.sections_zh:
+            return self.sections_zh[section]
         return self.sections.get(section, "")
+
+    def objective_in(self, oid: str, lang: str = "en") -> str:
+        if lang == "zh" and oid in self.objectives_zh:
+            return self.objectives_zh[oid]
+        return self.objectives.get(oid, "")
+
+    def notebook_in(self, lang: str = "en") -> str:
+        """The lesson notebook of an edition: lessons/NN-slug.ipynb, lessons/zh/NN-slug.ipynb."""
+        if lang == "zh":
+            path = Path(self.notebook)
+            return str(path.parent / "zh" / path.name)
+        return self.notebook
 
 
 def _read(path: Path) -> Lesson:
@@ -55,6 +77,10 @@ def _read(path: Path) -> Lesson:
         objectives=objectives,
         sections={str(k): v for k, v in raw.get("sections", {}).items()},
         quiz=tuple(raw.get("quiz", ())),
+        title_zh=raw.get("title_zh", ""),
+        objectives_zh={f"{lid}.{k}": v for k, v in raw.get("objectives_zh", {}).items()},
+        sections_zh={str(k): v for k, v in raw.get("sections_zh", {}).items()},
+        minutes_zh=int(raw.get("minutes_zh", 0)),
     )
 
 
@@ -72,9 +98,9 @@ def lesson(lesson_id: str) -> Lesson:
     raise KeyError(f"unknown lesson {lesson_id!r} (known: {known})")
 
 
-def objectives() -> dict[str, str]:
+def objectives(lang: str = "en") -> dict[str, str]:
     """Every learning objective of the course, by id."""
     out: dict[str, str] = {}
     for les in lessons():
-        out.update(les.objectives)
+        out.update({oid: les.objective_in(oid, lang) for oid in les.objectives})
     return out

@@ -152,6 +152,21 @@ class Course:
 
         return ResultStore(self.db_path)
 
+    def roster(self):
+        from tobops.grade.roster import Roster
+
+        return Roster(self.db_path)
+
+    def bank_path(self, assessment: str) -> Path:
+        from tobops.assess.bank import bank_dir
+
+        return bank_dir(self.root) / f"{assessment}.toml"
+
+    def bank(self, assessment: str):
+        from tobops.assess.bank import load
+
+        return load(self.bank_path(assessment))
+
 
 def quiet_logger(name: str = "tobops.nbgrader") -> logging.Logger:
     log = logging.getLogger(name)
@@ -180,4 +195,7 @@ def new_home(dest: str | os.PathLike, template: Path | None = None) -> Course:
     shutil.copy2(template.home / CONFIG, dest / CONFIG)
     course = Course(dest.resolve())
     shutil.copytree(template.source("x").parent, course.source("x").parent, dirs_exist_ok=True)
+    bank = template.bank_path("x").parent
+    if bank.is_dir():
+        shutil.copytree(bank, course.bank_path("x").parent, dirs_exist_ok=True)
     return course

@@ -140,6 +140,8 @@ def diagnose(nb: nbformat.NotebookNode, limits: Limits) -> list[str]:
             elif out.output_type == "stream" and out.name == "stderr":
                 msgs.append(f"{where}: output on stderr during a test, which nbgrader scores 0" if is_test_cell(cell)
                             else f"{where} wrote to stderr (harmless unless it happens in a test)")
+    for finding in nb.metadata.get("tobops", {}).get("grading", {}).get("findings", []):
+        msgs.append(f"reaches for the grader: {finding}")
     return sorted(set(msgs), key=msgs.index)
 
 
@@ -149,6 +151,8 @@ def _failure_reason(log: str, error: str, limits: Limits) -> str:
         return f"the kernel died while running the notebook (memory limit {limits.memory_mb} MB exceeded, or a crash)"
     if "UnresponsiveKernelError" in text or "unresponsive" in text:
         return "the kernel stopped responding and could not be interrupted (endless loop?)"
+    if "NoBankError" in text:
+        return "no item bank for this assessment (assignments/bank/): its answers cannot be scored"
     lines = [l for l in text.splitlines() if l.startswith("[ERROR]")]
     return "nbgrader failed: " + (lines[-1][8:].strip()[:200] if lines else text.strip().splitlines()[-1][:200] if text.strip() else "unknown error")
 
@@ -238,32 +242,34 @@ def _init_worker(home: str, settings: Settings) -> None:
                                      settings=settings)
 
 
-def _grade_one(student: str, assessment: str, stamp: str, max_score: float) -> Result:
+def _grade_one(student: str, assessment: str, stamp: str, max_score: float, attempt: int) -> Result:
     """In a worker: check one submission, grade it, read its outputs and scores."""
     course = _Worker.course
     ok, msgs = precheck(course, student, assessment)
     if not ok:
-        return Result(student, assessment, Status.FAILED, None, max_score, msgs[0], msgs[1:], stamp)
+        return Result(student, assessment, Status.FAILED, None, max_score, msgs[0], msgs[1:], stamp, attempt=attempt)
     t0 = time.perf_counter()
     res = _Worker.api.autograde(assessment, student, force=True, create=True)
     seconds = time.perf_counter() - t0
     if not res.get("success"):
         reason = _failure_reason(str(res.get("log", "")), str(res.get("error", "")), _Worker.limits)
-        return Result(student, assessment, Status.FAILED, None, max_score, reason, msgs, stamp, seconds)
+        return Result(student, assessment, Status.FAILED, None, max_score, reason, msgs, stamp, seconds,
+                      attempt=attempt)
     problems = list(msgs)
     for nb_path in sorted(course.autograded(student, assessment).glob("*.ipynb")):
         problems += diagnose(nbformat.read(nb_path, as_version=4), _Worker.limits)
-    return _scored(course, student, assessment, problems, stamp, seconds)
+    return _scored(course, student, assessment, problems, stamp, seconds, attempt)
 
 
 def _scored(course: Course, student: str, assessment: str, problems: list[str], stamp: str,
-            seconds: float = 0.0) -> Result:
-    """A result with the score nbgrader's gradebook holds for this submission."""
+            seconds: float = 0.0, attempt: int = 1) -> Result:
+    """A result with the score (and lateness) nbgrader's gradebook holds for this submission."""
     with course.gradebook() as gb:
         sub = gb.find_submission(assessment, student)
         score, max_score, manual = float(sub.score), float(sub.max_score), bool(sub.needs_manual_grade)
+        late = float(sub.total_seconds_late or 0)
     return Result(student, assessment, Status.MANUAL if manual else Status.GRADED, score, max_score,
-                  AWAITING_MANUAL if manual else "", problems, stamp, seconds)
+                  AWAITING_MANUAL if manual else "", problems, stamp, seconds, attempt, late)
 
 
 # --------------------------------------------------------------------------- the run
@@ -292,23 +298,27 @@ def grade(course: Course, assessments: list[str], settings: Settings | None = No
         if strangers:
             raise GradingError(f"not on the roster: {', '.join(strangers)} (nbgrader db student add NAME)")
         roster = [s for s in roster if s in students]
-    previous = store.latest()
+    previous = {(r.student, r.assessment, r.attempt): r for r in store.load()}
+    attempts = course.roster().attempts()
 
     results: list[Result] = []
-    jobs: list[tuple[str, str, str, float]] = []
+    jobs: list[tuple[str, str, str, float, int]] = []
     for assessment in assessments:
         max_score = known[assessment]
         submitted = [s for s in course.submitters(assessment) if not students or s in students]
         for student in (s for s in roster if s not in submitted):
-            results.append(Result(student, assessment, Status.MISSING, None, max_score, "no submission collected"))
+            attempt = attempts.get((student, assessment), 1)
+            results.append(Result(student, assessment, Status.MISSING, None, max_score, "no submission collected",
+                                  attempt=attempt))
         for student in submitted:
             stamp = _timestamp(course, student, assessment)
-            prev = previous.get((student, assessment))
+            attempt = attempts.get((student, assessment), 1)
+            prev = previous.get((student, assessment, attempt))
             if (not force and prev and prev.submitted_at == stamp and prev.status.scored
                     and course.autograded(student, assessment).exists()):
                 results.append(prev)
                 continue
-            jobs.append((student, assessment, stamp, max_score))
+            jobs.append((student, assessment, stamp, max_score, attempt))
 
     store.save(results)  # not-submitted (and unchanged) submissions are known already
     bar = tqdm(total=len(jobs), desc="grading", unit="notebook", disable=not progress or not jobs,
@@ -319,12 +329,12 @@ def grade(course: Course, assessments: list[str], settings: Settings | None = No
                                 initializer=_init_worker, initargs=(str(course.home), settings)) as pool:
         futures = {pool.submit(_grade_one, *job): job for job in jobs}
         for fut in cf.as_completed(futures):
-            student, assessment, stamp, max_score = futures[fut]
+            student, assessment, stamp, max_score, attempt = futures[fut]
             try:
                 res = fut.result()
             except Exception as exc:  # a worker process died
                 res = Result(student, assessment, Status.FAILED, None, max_score,
-                             f"grading process failed ({type(exc).__name__}: {exc})", [], stamp)
+                             f"grading process failed ({type(exc).__name__}: {exc})", [], stamp, attempt=attempt)
             failed += res.status == Status.FAILED
             store.save([res])
             results.append(res)
@@ -339,7 +349,7 @@ def grade(course: Course, assessments: list[str], settings: Settings | None = No
 def refresh(course: Course, results: list[Result]) -> list[Result]:
     """Re-read scores after manual grading (formgrader): a submission whose written answers
     are all graded moves from *needs manual grading* to *graded*."""
-    out = [_scored(course, r.student, r.assessment, r.problems, r.submitted_at, r.seconds) if r.status.scored else r
-           for r in results]
+    out = [_scored(course, r.student, r.assessment, r.problems, r.submitted_at, r.seconds, r.attempt)
+           if r.status.scored else r for r in results]
     course.results().save(out)
     return out

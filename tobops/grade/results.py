@@ -57,6 +57,7 @@ class Result:
     submitted_at: str = ""
     seconds: float = 0.0
     attempt: int = 1
+    late_seconds: float = 0.0      # how long after the due date it was submitted (0: on time)
 
     def __post_init__(self) -> None:
         self.status = Status(self.status)
@@ -67,13 +68,19 @@ class Result:
         return self.status == Status.FAILED or bool(self.problems)
 
     @property
+    def late(self) -> bool:
+        return self.late_seconds > 0
+
+    @property
     def percent(self) -> float | None:
         return None if self.score is None or not self.max_score else round(100 * self.score / self.max_score, 1)
 
     def line(self) -> str:
         score = "-" if self.score is None else f"{self.score:g}/{self.max_score:g}"
         why = "; ".join(([self.reason] if self.reason else []) + self.problems)
-        return f"{self.student} / {self.assessment}: {self.status} ({score})" + (f": {why}" if why else "")
+        attempt = f" attempt {self.attempt}" if self.attempt > 1 else ""
+        late = f", {self.late_seconds / 60:.0f} min late" if self.late else ""
+        return f"{self.student} / {self.assessment}{attempt}: {self.status} ({score}{late})" + (f": {why}" if why else "")
 
     def as_dict(self) -> dict:
         d = asdict(self)
@@ -92,11 +99,12 @@ CREATE TABLE IF NOT EXISTS tobops_results (
     reason TEXT NOT NULL DEFAULT '',
     problems TEXT NOT NULL DEFAULT '[]',
     submitted_at TEXT NOT NULL DEFAULT '',
+    late_seconds REAL NOT NULL DEFAULT 0,
     graded_at TEXT NOT NULL DEFAULT '',
     PRIMARY KEY (student_id, assignment_id, attempt)
 )"""
 COLUMNS = ("student_id", "assignment_id", "attempt", "status", "score", "max_score", "reason", "problems",
-           "submitted_at", "graded_at")
+           "submitted_at", "late_seconds", "graded_at")
 
 
 class ResultStore:
@@ -123,7 +131,8 @@ class ResultStore:
                 con.executemany(
                     f"INSERT OR REPLACE INTO tobops_results ({', '.join(COLUMNS)}) VALUES ({', '.join('?' * len(COLUMNS))})",
                     [(r.student, r.assessment, r.attempt, r.status.value, r.score, r.max_score, r.reason,
-                      json.dumps(r.problems, ensure_ascii=False), r.submitted_at, now) for r in results])
+                      json.dumps(r.problems, ensure_ascii=False), r.submitted_at, r.late_seconds, now)
+                     for r in results])
         finally:
             con.close()
 
@@ -139,16 +148,29 @@ class ResultStore:
             con.close()
         out = []
         for (student, assessment, attempt, status, score, max_score, reason, problems, submitted_at,
-             _graded_at) in rows:
+             late_seconds, _graded_at) in rows:
             if assessments is not None and assessment not in assessments:
                 continue
             out.append(Result(student, assessment, Status(status), score, max_score, reason, json.loads(problems),
-                              submitted_at, attempt=attempt))
+                              submitted_at, attempt=attempt, late_seconds=late_seconds))
         return out
 
     def latest(self) -> dict[tuple[str, str], Result]:
         """The last attempt's result per (trainee, assessment)."""
         return {(r.student, r.assessment): r for r in self.load()}
+
+
+def counting(results: list[Result], count_late: bool = False) -> dict[tuple[str, str], Result]:
+    """Which attempt counts, per (trainee, assessment): the latest scored attempt that was
+    on time (or any, with ``count_late``); else the latest attempt, whatever its status."""
+    out: dict[tuple[str, str], Result] = {}
+    for r in sorted(results, key=lambda r: r.attempt):
+        key = (r.student, r.assessment)
+        if r.status.scored and (count_late or not r.late):
+            out[key] = r
+        elif key not in out or not (out[key].status.scored and (count_late or not out[key].late)):
+            out[key] = r
+    return out
 
 
 def summary(results: list[Result]) -> str:

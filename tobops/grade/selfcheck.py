@@ -1,10 +1,19 @@
-"""``tobops selfcheck``: a self-learner grades their own copy of an assessment.
+"""``tobops practice`` and ``tobops selfcheck``: self-learners practise on forms of their own.
 
-The learner's notebook is graded with the real hidden tests, in a private temporary
-course (so nothing in the learner's folder or the course is touched), and they get the
-same feedback page a trainee gets from an instructor, plus a summary in the terminal:
-each item right or wrong, the lesson section to revisit, and the rubric for the written
-answers, which need a human (the learner themself) to grade.
+``practice`` writes a *practice form* of an assessment (``./<id>/<id>.ipynb``): drawn like a
+graded form, from the same pools, but with odd data versions where graded forms have even
+ones, so that no practice form equals a graded form. Asking again moves the last one aside
+(``<id> (practice N)``) and writes a new one.
+
+``selfcheck`` runs the learner's practice form in a sandboxed kernel (the course's limits),
+scores it with the grader's own code (:func:`tobops.grade.scoring.score_notebook`) in this
+process, prints what was right and wrong with the lesson section to revisit, shows how to
+grade the written answer yourself (its criteria and what each level looks like), and writes
+a feedback page. The certification is different: it prints the total and bands (per
+objective, pooled per lesson where an objective has a single item), never per-item right or
+wrong, so that its pools cannot be learnt by trial.
+
+Graded forms are refused: those are scored by the instructor's grader only.
 """
 from __future__ import annotations
 
@@ -12,21 +21,27 @@ import getpass
 import re
 import shutil
 import tempfile
+from collections import defaultdict
 from pathlib import Path
 
 import nbformat
 
 from tobops import TobopsError
+from tobops.assess import forms
+from tobops.assess.lint import CERTIFICATION
+from tobops.grade.coursedir import Course, find
+from tobops.grade.roster import course_seed
+from tobops.settings import Settings
 
-from tobops.grade import grader
-from tobops.grade.results import Status
-from tobops.content.course import lesson as get_lesson
-from tobops.grade.coursedir import Course, chdir, new_home
-from tobops.assess.items import read_items
+BANDS = ((0.8, "strong"), (0.5, "developing"), (0.0, "weak"))
 
 
 class SelfCheckError(TobopsError):
     pass
+
+
+def learner_id() -> str:
+    return re.sub(r"[^A-Za-z0-9_-]", "", getpass.getuser()) or "learner"
 
 
 def find_notebook(assessment: str, notebook: str | None) -> Path:
@@ -38,75 +53,162 @@ def find_notebook(assessment: str, notebook: str | None) -> Path:
     for cand in (Path(assessment) / f"{assessment}.ipynb", Path(f"{assessment}.ipynb")):
         if cand.exists():
             return cand
-    raise SelfCheckError(f"no {assessment}.ipynb here or in ./{assessment}/; pass the notebook's path")
+    raise SelfCheckError(f"no {assessment}.ipynb here or in ./{assessment}/; make one with "
+                         f"`tobops practice {assessment}`, or pass the notebook's path")
 
 
-def _student_id() -> str:
-    name = re.sub(r"[^A-Za-z0-9_-]", "", getpass.getuser()) or "learner"
-    return name
+def skeleton(course: Course, assessment: str) -> nbformat.NotebookNode:
+    """The released shape of an assessment (solutions cleared as nbgrader clears them)."""
+    from nbgrader.preprocessors import ClearSolutions
+
+    nb = nbformat.read(course.source_notebook(assessment), as_version=4)
+    cfg = course.config()
+    nb, _ = ClearSolutions(config=cfg).preprocess(nb, {})
+    return nb
+
+
+# --------------------------------------------------------------------------- practice
+
+def practice(assessment: str, lang: str = "en", dest: str | Path = ".", course: Course | None = None) -> Path:
+    """Write a new practice form of ``assessment`` to ``dest/<id>/<id>.ipynb``."""
+    course = course or find()
+    if assessment not in course.assessments():
+        raise SelfCheckError(f"unknown assessment {assessment!r}; known: {', '.join(course.assessments())}")
+    folder = Path(dest) / assessment
+    path = folder / f"{assessment}.ipynb"
+    attempt = 1
+    if path.exists():
+        meta = nbformat.read(path, as_version=4).metadata.get("tobops", {}).get("form", {})
+        attempt = int(meta.get("attempt", 0)) + 1
+        kept = folder.with_name(f"{assessment} (practice {attempt - 1})")
+        if kept.exists():
+            shutil.rmtree(kept)
+        folder.rename(kept)
+    bank = course.bank(assessment)
+    form = forms.draw(bank, course_seed(course.root), learner_id(), attempt, practice=True)
+    folder.mkdir(parents=True, exist_ok=True)
+    nbformat.write(forms.render(bank, form, skeleton(course, assessment), lang), path)
+    return path
+
+
+# --------------------------------------------------------------------------- selfcheck
+
+def _execute(nb: nbformat.NotebookNode, settings: Settings, workdir: Path) -> None:
+    from nbclient import NotebookClient
+
+    from tobops.grade.sandbox import SandboxedKernelManager
+
+    lim = settings.limits
+    client = NotebookClient(
+        nb, timeout=lim.cell_timeout, kernel_name="python3", allow_errors=True, shutdown_kernel="immediate",
+        kernel_manager_class=SandboxedKernelManager, resources={"metadata": {"path": str(workdir)}},
+        extra_arguments=["--HistoryManager.enabled=False", "--InteractiveShell.xmode=Plain"])
+    client.km = client.create_kernel_manager()
+    client.km.memory_mb, client.km.cpu_seconds, client.km.file_mb = lim.memory_mb, lim.cpu_seconds, lim.file_mb
+    client.execute()
 
 
 def run(assessment: str, notebook: str | None = None, out_dir: str | Path = "feedback",
-        template: Path | None = None) -> dict:
+        course: Course | None = None, settings: Settings | None = None) -> dict:
+    from tobops.grade.scoring import score_notebook
+
+    course = course or find()
     path = find_notebook(assessment, notebook).resolve()
-    out_dir = Path(out_dir).resolve()
     try:
-        nbformat.read(path, as_version=4)
-    except Exception as exc:
+        nb = nbformat.read(path, as_version=4)
+    except Exception as exc:  # noqa: BLE001 - nbformat raises several kinds
         raise SelfCheckError(f"{path} is not a readable notebook: {exc}") from exc
-    student = _student_id()
+    meta = nb.metadata.get("tobops", {}).get("form", {})
+    if not meta:
+        raise SelfCheckError(f"{path} is not a form of {assessment}: make a practice form with "
+                             f"`tobops practice {assessment}`")
+    if not meta.get("practice"):
+        raise SelfCheckError(f"{path} is a graded form: it is scored by your instructor's grader, not here. "
+                             f"Practise on `tobops practice {assessment}`.")
+    bank = course.bank(assessment)
+    form = forms.draw(bank, course_seed(course.root), str(meta.get("trainee", "")), int(meta.get("attempt", 1)),
+                      practice=True)
+    if form.id != meta.get("id"):
+        raise SelfCheckError(f"{path} is practice form {meta.get('id')}, which this course did not make "
+                             f"(its bank or seed changed): make a new one with `tobops practice {assessment}`")
+    lang = nb.metadata.get("tobops", {}).get("lang", "en")
     work = Path(tempfile.mkdtemp(prefix="tobops-selfcheck-"))
     try:
-        course = new_home(work / "course", template)
-        if assessment not in course.assessments():
-            raise SelfCheckError(f"unknown assessment {assessment!r}; known: {', '.join(course.assessments())}")
-        with chdir(course.home):
-            api = course.api()
-            res = api.generate_assignment(assessment, force=True, create=True)
-            if not res["success"]:
-                raise SelfCheckError("could not prepare the assessment:\n" + res.get("log", ""))
-            with course.gradebook() as gb:
-                gb.update_or_create_student(student)
-            dest = course.submitted(student, assessment)
-            dest.mkdir(parents=True)
-            shutil.copy(path, dest / f"{assessment}.ipynb")
-            [result] = grader.grade(course, [assessment], workers=1, progress=False)
-            fb_path = None
-            if result.status.scored:
-                fb = api.generate_feedback(assessment, student)
-                src = course.feedback(student, assessment) / f"{assessment}.html"
-                if fb["success"] and src.exists():
-                    out = Path(out_dir)
-                    out.mkdir(parents=True, exist_ok=True)
-                    fb_path = out / f"{assessment}.html"
-                    shutil.copy(src, fb_path)
-            lines = summary_lines(course, assessment, student, result)
-        return {"result": result, "feedback": fb_path, "lines": lines}
+        _execute(nb, settings or Settings.load(), work)
     finally:
         shutil.rmtree(work, ignore_errors=True)
+    grading = score_notebook(nb, bank, form, lang)
+    scores = _scores(nb, bank)
+    lines = summary_lines(bank, form, scores, grading, lang)
+    page = _feedback_page(nb, Path(out_dir), assessment)
+    return {"lines": lines, "feedback": page, "scores": scores, "grading": grading}
 
 
-def summary_lines(course: Course, assessment: str, student: str, result) -> list[str]:
-    lines = [f"{assessment}: {result.status}"
-             + ("" if result.score is None else f", {result.score:g} of {result.max_score:g} points")]
-    if result.reason:
-        lines.append(f"  note: {result.reason}")
-    lines += [f"  problem: {p}" for p in result.problems]
-    if not result.status.scored:
-        return lines
-    items = read_items(course.source_notebook(assessment), assessment)
-    with course.gradebook() as gb:
-        sub = gb.find_submission(assessment, student)
-        scores = {g.name: (g.score, g.max_score) for nb in sub.notebooks for g in nb.grades}
-    for item in items:
-        g = scores.get(item.grade_id)
-        les = get_lesson(item.lesson)
-        where = f"Lesson {les.number:02d} section {item.section} ({les.section_title(item.section)})"
-        if item.kind == "written":
-            lines.append(f"  ? {item.item} ({item.points:g} pts, written): grade yourself with the rubric:")
-            lines += [f"      - ({r['points']}) {r['criterion']}" for r in item.rubric]
-        elif g is not None and g[0] == g[1]:
-            lines.append(f"  ✔ {item.item} ({item.points:g} pts)")
-        else:
-            lines.append(f"  ✘ {item.item} ({item.points:g} pts): revisit {where}")
+def _scores(nb, bank) -> dict[str, float | None]:
+    """Points per item as nbgrader would give them (None: a written answer, graded by hand)."""
+    from nbgrader.utils import determine_grade
+
+    out = {}
+    for cell in nb.cells:
+        tag = cell.metadata.get("tobops", {})
+        if tag.get("item") and cell.metadata.get("nbgrader", {}).get("grade"):
+            out[tag["item"]] = None if tag.get("kind") == "written" else determine_grade(cell)[0]
+    return out
+
+
+def _band(share: float) -> str:
+    return next(name for cut, name in BANDS if share >= cut)
+
+
+def summary_lines(bank, form, scores: dict, grading: dict, lang: str) -> list[str]:
+    from tobops.content.course import lesson
+    from tobops.grade.scoring import where
+
+    auto = [s for s in bank.slots if s.kind != "written"]
+    got = sum(scores.get(s.id) or 0 for s in auto)
+    possible = sum(s.points for s in auto)
+    lines = [f"{bank.assessment} (practice form {form.id}): {got:g} of {possible:g} points on the items scored "
+             f"automatically"]
+    lines += [f"  note: {f}" for f in grading["findings"]]
+    if bank.assessment == CERTIFICATION:
+        by_obj: dict[str, list] = defaultdict(list)
+        for s in auto:
+            by_obj[s.objective].append(s)
+        pooled: dict[str, list] = defaultdict(list)
+        for obj, slots in sorted(by_obj.items()):
+            if len(slots) >= 2:
+                share = sum(scores.get(s.id) or 0 for s in slots) / sum(s.points for s in slots)
+                lines.append(f"  {obj}: {_band(share)}")
+            else:
+                pooled[obj.split(".")[0]] += slots
+        for les_id, slots in sorted(pooled.items()):
+            share = sum(scores.get(s.id) or 0 for s in slots) / sum(s.points for s in slots)
+            lines.append(f"  {les_id} ({lesson(les_id).title_in(lang)}), other objectives: {_band(share)}")
+        lines.append("  (the certification shows bands, not items: its questions come from pools)")
+    else:
+        for s in auto:
+            pts = scores.get(s.id) or 0
+            mark = "✔" if pts == s.points else "✘"
+            lines.append(f"  {mark} {s.id} ({s.points} pts)" + ("" if pts == s.points else f": revisit {where(s, lang)}"))
+    for s in bank.slots:
+        if s.kind != "written":
+            continue
+        v = s.variant(form.pick(s.id).variant)
+        lines.append(f"  ? {s.id} ({s.points} pts, written): grade yourself, criterion by criterion:")
+        for c in v.criteria:
+            lines.append(f"      {c.name(lang)}")
+            lines += [f"        {lv.points}: {lv.desc(lang)}" for lv in c.levels]
     return lines
+
+
+def _feedback_page(nb, out_dir: Path, assessment: str) -> Path | None:
+    from nbconvert import HTMLExporter
+
+    from tobops.grade.feedback import HideAnswerKeys
+
+    nb, _ = HideAnswerKeys().preprocess(nb, {})
+    html, _ = HTMLExporter().from_notebook_node(nb)
+    out_dir.mkdir(parents=True, exist_ok=True)
+    page = out_dir / f"{assessment}.html"
+    page.write_text(html, encoding="utf-8")
+    return page

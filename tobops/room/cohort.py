@@ -1,21 +1,23 @@
 """Synthetic trainees and their submissions, for the demo, the tests and the benchmark.
 
-A submission starts from the *released* notebook (what a trainee fetches) and fills its
-answer cells according to a profile: ``perfect``, ``partial``, ``wrong``, ``blank``, or a
-broken one (``syntax``, ``loop``, ``corrupt``, ``renamed``, ``missing``, ...). Correct
-answers are the solutions of the source notebook; wrong ones are deliberate.
+A submission starts from the trainee's own form (what they fetch: :mod:`tobops.assess.forms`)
+and fills its answer cells according to a profile: ``perfect``, ``partial``, ``wrong``,
+``blank``, or a broken one (``syntax``, ``loop``, ``corrupt``, ``renamed``, ``missing``,
+...). Correct answers come from the bank for that form (the right letter after shuffling,
+the instructor's solution of a data task, run in the trainee's kernel on their own data, a
+full-marks written answer); wrong ones are deliberate.
 """
 from __future__ import annotations
 
 import copy
 import random
-import re
 from dataclasses import dataclass
+
 import nbformat
 
-from tobops.assess.items import cell_id, is_test_cell, read_items
-
-BEGIN, END = "### BEGIN SOLUTION", "### END SOLUTION"
+from tobops.assess import forms
+from tobops.assess.bank import Bank
+from tobops.assess.items import cell_id, is_test_cell
 
 # good submissions, then every kind of broken one the grader must name
 PROFILES = ("perfect", "perfect", "partial", "partial", "partial", "wrong", "blank",
@@ -24,7 +26,7 @@ NAMES = ("ana", "bo", "chen", "dana", "eli", "fang", "gus", "hui", "ivan", "jia"
          "mei", "nico", "omar", "ping", "qing", "ravi", "sara", "tao", "uma", "vik", "wen", "xia",
          "yan", "zoe")
 
-WEAK_TEXT = "ToB is different from ToC, so it is fine."
+WEAK_TEXT = {"en": "ToB is different from ToC, so it is fine.", "zh": "ToB 和 ToC 不一样，所以没问题。"}
 
 
 @dataclass(frozen=True)
@@ -45,34 +47,24 @@ def cohort(size: int = 12, seed: int = 7) -> list[Trainee]:
     return sorted(out, key=lambda t: t.id)
 
 
-def _solution(source_cell) -> str:
-    src = source_cell.source
-    if BEGIN in src:
-        before, rest = src.split(BEGIN, 1)
-        inner, after = rest.split(END, 1)
-        return (before + inner.strip("\n") + after).strip()
-    return src.strip()
-
-
-def answer_key(source_nb: nbformat.NotebookNode, assessment: str) -> dict[str, dict]:
-    """Per item: the grade_id of its answer cell, a correct answer and a wrong one."""
-    by_id = {c.metadata.get("nbgrader", {}).get("grade_id"): c for c in source_nb.cells}
+def answer_key(bank: Bank, form: forms.Form, lang: str = "en") -> dict[str, dict]:
+    """Per item of ``form``: the cell its answer goes in, a right answer and a wrong one."""
     key = {}
-    for item in read_items(source_nb, assessment):
-        if item.kind == "written":
-            key[item.item] = {"cell": item.grade_id, "right": _solution(by_id[item.grade_id]),
-                              "wrong": WEAK_TEXT, "kind": "written", "item": item.item}
+    for slot in bank.slots:
+        pick = form.pick(slot.id)
+        v = slot.variant(pick.variant)
+        if slot.kind == "written":
+            key[slot.id] = {"cell": slot.id, "right": v.model(lang), "wrong": WEAK_TEXT[lang], "kind": "written",
+                            "item": slot.id}
             continue
-        answer_cell = cell_id(item.item, "answer")
-        right = _solution(by_id[answer_cell])
-        if item.kind == "choice":
-            m = re.search(rf'{item.answer_var}\s*=\s*"([A-Z])"', right)
-            letter = m.group(1) if m else item.options[0]
-            wrong_letter = next(x for x in item.options if x != letter)
-            wrong = f'{item.answer_var} = "{wrong_letter}"'
+        if slot.kind == "choice":
+            letter = pick.letter_of(v.key)
+            wrong_letter = next(x for x in forms.LETTERS[:len(v.options)] if x != letter)
+            right, wrong = f'{slot.id} = "{letter}"', f'{slot.id} = "{wrong_letter}"'
         else:
-            wrong = f"{item.answer_var} = -12345.0"
-        key[item.item] = {"cell": answer_cell, "right": right, "wrong": wrong, "kind": item.kind, "item": item.item}
+            right, wrong = v.solution, f"{slot.id} = -12345.0"
+        key[slot.id] = {"cell": cell_id(slot.id, "answer"), "right": right, "wrong": wrong, "kind": slot.kind,
+                        "item": slot.id}
     return key
 
 
@@ -91,10 +83,14 @@ BROKEN = ("syntax", "loop", "memory", "corrupt", "truncated", "missing_notebook"
           "edited_tests", "extra_files", "huge_output", "kernel_dies", "stderr", "snoop")
 
 
-def submission(release_nb, source_nb, assessment: str, profile: str, seed: int = 0) -> dict[str, str] | None:
-    """One trainee's submission as {file name: text}, or None when nothing was submitted."""
+def submission(form_nb, bank: Bank, form: forms.Form, profile: str, seed: int = 0,
+               lang: str = "en") -> dict[str, str] | None:
+    """One trainee's submission as {file name: text}, or None when nothing was submitted.
+    ``form_nb`` is the trainee's own form notebook (as fetched)."""
+    assessment = bank.assessment
+    release_nb = form_nb
     rng = random.Random(f"{assessment}:{profile}:{seed}")
-    key = answer_key(source_nb, assessment)
+    key = answer_key(bank, form, lang)
     name = f"{assessment}.ipynb"
     if profile == "missing":
         return None

@@ -15,9 +15,7 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
-import nbformat
-
-from tobops.room import cohort
+from tobops.room import cohort, release
 from tobops.grade import grader
 from tobops.insight import report
 from tobops.grade.coursedir import Course, chdir, new_home, quiet_logger
@@ -51,7 +49,8 @@ def _submit(course: Course, cfg, student: str, assessment: str, files: dict[str,
 
 
 def prepare(dest: str | Path, assessments: list[str] | None = None, size: int = 12, seed: int = 7,
-            profiles: list[str] | None = None) -> tuple[Course, list[str], list[cohort.Trainee]]:
+            profiles: list[str] | None = None, langs: dict[str, str] | None = None
+            ) -> tuple[Course, list[str], list[cohort.Trainee]]:
     """Steps 1–3 and collect: a course home with collected submissions, ready to grade."""
     course = new_home(dest)
     assessments = assessments or course.assessments()
@@ -64,15 +63,14 @@ def prepare(dest: str | Path, assessments: list[str] | None = None, size: int = 
         with course.gradebook() as gb:
             for t in trainees:
                 gb.update_or_create_student(t.id)
+        roster = course.roster()
+        for t in trainees:
+            roster.set_lang(t.id, langs.get(t.id, "en") if langs else "en")
         for a in assessments:
-            for step, res in (("generate_assignment", api.generate_assignment(a, force=True, create=True)),
-                              ("release_assignment", api.release_assignment(a))):
-                if not res["success"]:
-                    raise RuntimeError(f"{step} {a} failed:\n{res.get('log', '')}\n{res.get('error', '')}")
-            release = nbformat.read(course.release(a) / f"{a}.ipynb", as_version=4)
-            source = nbformat.read(course.source_notebook(a), as_version=4)
+            release.release(course, a)
             for i, t in enumerate(trainees):
-                files = cohort.submission(release, source, a, t.profile, seed=i)
+                nb, bank, form = release.fetched(course, a, t.id)
+                files = cohort.submission(nb, bank, form, t.profile, seed=i, lang=roster.lang(t.id))
                 if files is not None:
                     _submit(course, cfg, t.id, a, files)
             res = api.collect(a)

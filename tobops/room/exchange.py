@@ -9,24 +9,136 @@ usual but ``inbound`` and ``feedback`` are that trainee's own private folders::
     EXCHANGE/tobops-academy/outbound/               released assessments (read-only for trainees)
     EXCHANGE/tobops-academy/private/<trainee>/inbound/    seen by <trainee> as .../inbound
     EXCHANGE/tobops-academy/private/<trainee>/feedback/   seen by <trainee> as .../feedback
+    EXCHANGE/tobops-academy/forms/<trainee>/<assessment>/ <trainee>'s own form (only theirs in view)
 
-The two classes below, set in ``nbgrader_config.py``, teach the instructor's side about
-it, so ``nbgrader collect``, ``nbgrader release_feedback`` and formgrader's buttons work
-unchanged. Without a ``private`` folder (no hub) they behave exactly like nbgrader's own.
+The classes below, set in ``nbgrader_config.py``, teach nbgrader about it, so ``nbgrader
+release_assignment``, ``fetch_assignment``, ``collect``, ``release_feedback`` and the
+JupyterLab buttons work unchanged:
+
+* :class:`FormRelease` releases as nbgrader does, then writes every trainee on the roster
+  their own form (:mod:`tobops.assess.forms`), in their language;
+* :class:`FormFetch` (the trainee's side) fetches the release with the trainee's own form
+  in it, and refuses when there is none; on a retake it keeps the old attempt's folder
+  under another name;
+* :class:`PrivateCollect` and :class:`PrivateReleaseFeedback` look in the hub's private
+  folders (without a hub they behave exactly like nbgrader's own).
 """
 from __future__ import annotations
 
 import os
+import shutil
 from pathlib import Path
 
+import nbformat
 from nbgrader.exchange.default.collect import ExchangeCollect
+from nbgrader.exchange.default.fetch_assignment import ExchangeFetchAssignment
+from nbgrader.exchange.default.release_assignment import ExchangeReleaseAssignment
 from nbgrader.exchange.default.release_feedback import ExchangeReleaseFeedback
 
+from tobops.assess import bank as bank_mod
+from tobops.assess import forms
+from tobops.grade.roster import Roster, course_seed
+
 PRIVATE = "private"
+FORMS = "forms"
 
 
 def private_root(root: str, course_id: str) -> Path:
     return Path(root) / course_id / PRIVATE
+
+
+def forms_root(root: str, course_id: str) -> Path:
+    return Path(root) / course_id / FORMS
+
+
+def form_path(root: str, course_id: str, student: str, assessment: str) -> Path:
+    return forms_root(root, course_id) / student / assessment / f"{assessment}.ipynb"
+
+
+def write_forms(coursedir, exchange_root: str, assessment: str, students: list[str] | None = None,
+                log=None) -> dict[str, forms.Form]:
+    """Write each trainee (default: everyone in the gradebook) their own form of a released
+    assessment, for their current attempt and in their language; returns the forms."""
+    from nbgrader.api import Gradebook
+
+    root = Path(coursedir.root)
+    bank = bank_mod.load(bank_mod.bank_dir(root) / f"{assessment}.toml")
+    release = Path(coursedir.format_path(coursedir.release_directory, ".", assessment)) / f"{assessment}.ipynb"
+    skeleton = nbformat.read(release, as_version=4)
+    db = coursedir.db_url.split("?", 1)[0].removeprefix("sqlite:///")
+    roster, seed = Roster(db), course_seed(root)
+    if students is None:
+        with Gradebook(coursedir.db_url, coursedir.course_id) as gb:
+            students = sorted(s.id for s in gb.students)
+    out = {}
+    for student in students:
+        attempt, lang = roster.attempt(student, assessment), roster.lang(student)
+        form = forms.draw(bank, seed, student, attempt)
+        path = form_path(exchange_root, coursedir.course_id, student, assessment)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        for d in (path.parent, path.parent.parent):
+            os.chmod(d, 0o755)
+        nbformat.write(forms.render(bank, form, skeleton, lang), path)
+        os.chmod(path, 0o644)
+        roster.note_form(student, assessment, attempt, form.id, lang)
+        out[student] = form
+    if log is not None:
+        log.info("Wrote %d trainees' own forms of %s", len(out), assessment)
+    return out
+
+
+class FormRelease(ExchangeReleaseAssignment):
+    """Release as nbgrader does, then write every trainee their own form."""
+
+    def copy_files(self):
+        super().copy_files()
+        write_forms(self.coursedir, self.root, self.coursedir.assignment_id, log=self.log)
+
+
+class FormFetch(ExchangeFetchAssignment):
+    """Fetch the release with the trainee's own form in it (see the module docstring)."""
+
+    def _student(self) -> str:
+        from nbgrader.utils import get_username
+
+        sid = self.coursedir.student_id
+        return sid if sid and sid != "*" else get_username()
+
+    def init_src(self):
+        super().init_src()
+        self.form_src = form_path(self.root, self.coursedir.course_id, self._student(), self.coursedir.assignment_id)
+        if not self.form_src.is_file():
+            self.fail(f"There is no form of {self.coursedir.assignment_id} for {self._student()} yet: ask your "
+                      "instructor to put you on the course roster and release it again.")
+
+    def init_dest(self):
+        root = os.path.join(self.coursedir.course_id, self.coursedir.assignment_id) if self.path_includes_course \
+            else self.coursedir.assignment_id
+        dest = Path(self.assignment_dir, root).resolve()
+        mine = dest / f"{self.coursedir.assignment_id}.ipynb"
+        if mine.is_file():
+            old = _form_id(mine)
+            new = _form_id(self.form_src)
+            if old and new and old != new:  # a retake: keep the earlier attempt beside the new form
+                attempt = nbformat.read(mine, as_version=4).metadata.get("tobops", {}).get("form", {}).get("attempt", 0)
+                kept = dest.with_name(f"{dest.name} (attempt {attempt})")
+                n = 2
+                while kept.exists():
+                    kept, n = dest.with_name(f"{dest.name} (attempt {attempt}, {n})"), n + 1
+                dest.rename(kept)
+                self.log.warning("Your earlier attempt is kept in %s", kept.name)
+        super().init_dest()
+
+    def copy_files(self):
+        super().copy_files()
+        shutil.copy(self.form_src, Path(self.dest_path) / f"{self.coursedir.assignment_id}.ipynb")
+
+
+def _form_id(path: Path) -> str:
+    try:
+        return nbformat.read(path, as_version=4).metadata.get("tobops", {}).get("form", {}).get("id", "")
+    except Exception:  # noqa: BLE001 - an unreadable notebook is not a form
+        return ""
 
 
 class PrivateCollect(ExchangeCollect):

@@ -7,5 +7,7 @@ c = get_config()  # noqa: F821
 settings = Settings.load()  # the hub passes the exchange folder in TOBOPS_EXCHANGE
 c.CourseDirectory.course_id = settings.course_id
 c.Exchange.root = settings.exchange
+# fetching brings the trainee's own form of an assessment (tobops/room/exchange.py)
+c.ExchangeFactory.fetch_assignment = "tobops.room.exchange.FormFetch"
 # submissions and feedback in the hub user's name (nbgrader would use the Unix user's)
 c.CourseDirectory.student_id = os.environ.get("JUPYTERHUB_USER", "*")
