@@ -7,7 +7,7 @@ BIN := $(CURDIR)/$(VENV)/bin
 STAMP := $(VENV)/.installed
 export PATH := $(BIN):$(PATH)
 
-.PHONY: install demo test lab hub data assessments clean
+.PHONY: install demo test lab instructor hub data assessments clean
 
 $(STAMP): pyproject.toml constraints.txt
 	@$(PY) -c 'import sys; assert sys.version_info >= (3, 11), "Python 3.11+ needed, found " + sys.version.split()[0]'
@@ -32,8 +32,13 @@ demo: $(STAMP)
 test: $(STAMP)
 	$(BIN)/python -m pytest -n 2 --dist loadgroup -q --durations=15
 
+# trainees: JupyterLab in workspace/ (lessons and fetched assessments; no keys in view); LESSON_LANG=zh for Chinese
 lab: $(STAMP)
-	$(BIN)/jupyter lab --ServerApp.root_dir=$(CURDIR) --LabApp.default_url=/lab/tree/lessons/00-welcome.ipynb
+	$(BIN)/tobops lab --lang $(or $(LESSON_LANG),en)
+
+# instructors: JupyterLab at the course folder, with formgrader
+instructor: $(STAMP)
+	$(BIN)/jupyter lab --ServerApp.root_dir=$(CURDIR) --LabApp.default_url=/lab/tree/README.md
 
 # JupyterHub for a training room on 127.0.0.1:8000 (roster, passwords: hub-data/; see README)
 hub: $(STAMP)
@@ -43,8 +48,8 @@ data: $(STAMP)
 	$(BIN)/tobops data build
 
 assessments: $(STAMP)
-	$(BIN)/python tools/build_assessments.py
+	$(BIN)/tobops build
 
 clean:
 	rm -rf demo-output reports assignments/release assignments/submitted assignments/autograded \
-	       assignments/feedback assignments/gradebook.db .exchange hub-data
+	       assignments/feedback assignments/gradebook.db .exchange hub-data workspace

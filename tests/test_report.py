@@ -38,12 +38,13 @@ def cohort_tables(n: int, seed: int = 1, weak: str | None = None, broken: dict |
                     right = False
                 score = pts if right else 0.0
                 total += score
-                rows.append({"trainee": tid, "assessment": a, "item": item, "kind": "choice", "lesson": lesson,
-                             "objective": obj, "section": sec, "score": score, "max_score": pts,
-                             "needs_manual_grade": False, "picked": "A" if right else "B"})
+                rows.append({"trainee": tid, "assessment": a, "attempt": 1, "item": item, "variant": f"{item}a",
+                             "lang": "en", "kind": "choice", "lesson": lesson, "objective": obj, "section": sec,
+                             "level": "apply", "score": score, "max_score": pts, "needs_manual_grade": False,
+                             "picked": "A" if right else "B", "key": "A"})
             subs.append({"trainee": tid, "assessment": a, "attempt": 1, "status": "graded", "score": total,
                          "max_score": 16.0, "percent": round(100 * total / 16, 1), "reason": "", "problems": [],
-                         "needs_attention": False, "submitted_at": ""})
+                         "needs_attention": False, "late_minutes": 0.0, "counts": True, "submitted_at": ""})
     return pd.DataFrame(subs), pd.DataFrame(rows)
 
 

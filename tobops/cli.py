@@ -12,6 +12,7 @@
     tobops practice ASSESSMENT [--lang zh]       self-learners: a practice form of your own
     tobops selfcheck ASSESSMENT [NOTEBOOK]       self-learners: check your practice form
     tobops lint [BANK.toml ...]                  check the item bank against the item-writing rules
+    tobops lab [--lang zh]                       JupyterLab for a trainee (workspace, no keys in view)
     tobops hub [run | add-trainee NAME ...]      JupyterHub for a training room
 
 One argparse parser with a subcommand each; every subcommand is a small function that
@@ -186,6 +187,17 @@ def cmd_selfcheck(args) -> int:
     return 0
 
 
+def cmd_lab(args) -> int:
+    from tobops.grade import coursedir
+    from tobops.room import workspace
+
+    course = coursedir.find(args.course)
+    settings = Settings.load()
+    workspace.run_lab(course.home, settings.exchange_root(course.home), course.course_id, args.lang, args.dir,
+                      args.port)
+    return 0
+
+
 def cmd_lint(args) -> int:
     from tobops.assess import bank, lint
     from tobops.grade import coursedir
@@ -205,7 +217,7 @@ def cmd_hub(args) -> int:
     course = coursedir.find(args.course)
     room = hub.Hub(Path(args.data), course.home, args.ip, args.port)
     if args.action == "add-trainee":
-        new = hub.add_trainees(room, args.names)
+        new = hub.add_trainees(room, args.names, args.lang)
         print(f"added {', '.join(new) or 'nobody new'}; restart the hub (or add them on its Admin page) "
               "so they can log in")
         return 0
@@ -307,6 +319,13 @@ def parser() -> argparse.ArgumentParser:
     c.add_argument("--out", default="feedback", help="where to write the feedback page (default: feedback/)")
     c.set_defaults(func=cmd_selfcheck)
 
+    lb = sub.add_parser("lab", help="JupyterLab for a trainee: their workspace, lessons and assessments, no keys")
+    lb.add_argument("--lang", choices=["en", "zh"], default="en", help="the edition (and JupyterLab's language)")
+    lb.add_argument("--dir", help="the workspace folder (default: workspace/ in the course folder)")
+    lb.add_argument("--port", type=int)
+    lb.add_argument("--course", help="course folder (default: here or the nearest parent with nbgrader_config.py)")
+    lb.set_defaults(func=cmd_lab)
+
     li = sub.add_parser("lint", help="check the item bank against the item-writing rules (docs/item-bank.md)")
     li.add_argument("files", nargs="*", help="bank files (default: the course's assignments/bank/*.toml)")
     li.add_argument("--course", help="course folder (default: here or the nearest parent with nbgrader_config.py)")
@@ -320,6 +339,7 @@ def parser() -> argparse.ArgumentParser:
     h.add_argument("--data", default="hub-data", help="where the hub keeps homes, exchange, roster, secrets")
     h.add_argument("--ip", default="127.0.0.1", help="address to listen on (default 127.0.0.1: this machine only)")
     h.add_argument("--port", type=int, default=8000)
+    h.add_argument("--lang", choices=["en", "zh"], default="en", help="the new trainees' language (add-trainee)")
     h.set_defaults(func=cmd_hub)
     return p
 

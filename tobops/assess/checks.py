@@ -19,6 +19,7 @@ import functools
 import json
 import math
 import numbers
+import sys
 
 REPORT_MIME = "application/vnd.tobops.answer+json"
 _LANG = {"lang": "en"}
@@ -60,10 +61,20 @@ def _check_number(name: str, value) -> None:
         raise FormatError(_msg("number", name=name, value=value, type=type(value).__name__))
 
 
+def _plain(value) -> bool:
+    """Plain data: a str, int or float, or a numpy number (what pandas computes)."""
+    if type(value) in (str, int, float):
+        return True
+    np = sys.modules.get("numpy")
+    return np is not None and type(value) in (np.float64, np.float32, np.int64, np.int32)
+
+
 def _jsonable(value):
     """The answer as plain JSON data, without trusting the object's own methods."""
     if type(value) in (str, int, float):
         return value
+    if _plain(value):
+        return value.item()
     if isinstance(value, str):
         return str.__str__(value)
     if isinstance(value, numbers.Real) and not isinstance(value, bool):
@@ -88,7 +99,7 @@ def record(name: str, namespace: dict, expect: str = "ABCD") -> None:
         _check_number(name, value)
     else:
         _check_choice(name, value, expect)
-    report = {"item": name, "value": _jsonable(value), "plain": type(value) in (str, int, float),
+    report = {"item": name, "value": _jsonable(value), "plain": _plain(value),
               "type": type(value).__name__}
     shown = json.dumps(report["value"], ensure_ascii=False)
     display({REPORT_MIME: report, "text/plain": _msg("recorded", name=name, shown=shown)}, raw=True)

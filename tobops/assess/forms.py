@@ -85,8 +85,14 @@ def draw(bank: Bank, seed: str, trainee: str, attempt: int = 1, practice: bool =
     """The form of ``trainee``'s ``attempt`` at ``bank``'s assessment under the course ``seed``."""
     rng = _rng(seed, bank.assessment, trainee, attempt, practice)
     picks = []
+    chosen: dict[str, int] = {}
     for slot in bank.slots:
-        variant = slot.variants[rng.randrange(len(slot.variants))]
+        index = rng.randrange(len(slot.variants))
+        followed = chosen.get(slot.follows)
+        if followed is not None and len(slot.variants) == len(bank.slot(slot.follows).variants):
+            index = followed  # a decision goes with the version of the data task it follows
+        chosen[slot.id] = index
+        variant = slot.variants[index]
         order = tuple(rng.sample(range(len(variant.options)), len(variant.options))) if slot.kind == "choice" else ()
         picks.append(Pick(slot.id, variant.id, order))
     data = 2 * rng.randrange(1, 2**31) + (1 if practice else 0)  # graded forms even, practice forms odd

@@ -53,6 +53,7 @@ class Item:
     options: str = ""
     answer_var: str = ""
     tolerance: float | None = None
+    level: str = ""
     prompt: str = ""
     rubric: tuple = field(default=(), repr=False)
 
@@ -81,7 +82,7 @@ def read_items(notebook, assessment: str | None = None) -> list[Item]:
             assessment=assessment, item=tag["item"], grade_id=nbg.get("grade_id", ""),
             lesson=tag["lesson"], objective=tag["objective"], section=str(tag.get("section", "")),
             kind=tag["kind"], points=float(tag["points"]), options=tag.get("options", ""),
-            answer_var=tag.get("answer_var", ""), tolerance=tag.get("tolerance"),
+            answer_var=tag.get("answer_var", ""), tolerance=tag.get("tolerance"), level=tag.get("level", ""),
             prompt=_prompt_before(nb.cells, i) if tag["kind"] != "written" else _prompt_before(nb.cells, i),
             rubric=tuple(tag.get("rubric", ())),
         ))

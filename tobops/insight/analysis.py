@@ -108,34 +108,107 @@ def manual_queue(items: pd.DataFrame) -> pd.DataFrame:
         .reset_index(drop=True)
 
 
-def picked_option(source: str, var: str) -> str:
-    """The letter a trainee assigned to ``var`` in an answer cell, or 'blank'/'invalid'."""
-    import ast
-
-    if "raise NotImplementedError" in source and f"{var} =" not in source:
-        return "blank"
-    try:
-        tree = ast.parse(source)
-    except SyntaxError:
-        return "invalid"
-    value = None
-    for node in ast.walk(tree):
-        if isinstance(node, ast.Assign) and any(isinstance(t, ast.Name) and t.id == var for t in node.targets):
-            if isinstance(node.value, ast.Constant) and isinstance(node.value.value, str):
-                value = node.value.value.strip().upper()
-            else:
-                value = "invalid"
-    return value if value else "blank"
+VARIANT_GAP = 0.20   # a variant whose facility differs from its siblings' by more is flagged
+LANGUAGE_GAP = 0.15  # an item whose facility differs by language by more is flagged (a translation to check)
+MIN_GROUP = 5        # trainees a variant or language needs before it is compared
 
 
-def certification(subs: pd.DataFrame, exam: str, pass_mark: float) -> pd.DataFrame:
-    """Pass/fail per trainee on the certification exam; 'pending' while it is not fully graded."""
-    df = subs[subs["assessment"] == exam].copy()
+def _fraction(items: pd.DataFrame) -> pd.DataFrame:
+    df = scored(items).copy()
+    df["frac"] = df["score"] / df["max_score"]
+    return df
+
+
+def variant_statistics(items: pd.DataFrame) -> pd.DataFrame:
+    """Facility of each variant of each item, against its sibling variants' pooled facility;
+    flags a variant that behaves differently (it may be easier, harder or miskeyed)."""
+    cols = ["assessment", "item", "variant", "n", "facility", "siblings", "flag"]
+    df = _fraction(items)
+    df = df[df["variant"].astype(str) != ""] if "variant" in df else df.iloc[0:0]
+    rows = []
+    for (a, item), g in df.groupby(["assessment", "item"], sort=False):
+        for variant, gv in g.groupby("variant"):
+            others = g[g["variant"] != variant]
+            fac, sib = float(gv["frac"].mean()), float(others["frac"].mean()) if len(others) else np.nan
+            flag = ""
+            if len(gv) >= MIN_GROUP and len(others) >= MIN_GROUP and abs(fac - sib) > VARIANT_GAP:
+                flag = f"behaves differently from its siblings ({fac:.2f} vs {sib:.2f})"
+            rows.append({"assessment": a, "item": item, "variant": variant, "n": len(gv), "facility": round(fac, 3),
+                         "siblings": round(sib, 3), "flag": flag})
+    return pd.DataFrame(rows, columns=cols)
+
+
+def language_statistics(items: pd.DataFrame) -> pd.DataFrame:
+    """Facility of each item by language of the trainee's form, pooled over variants; flags
+    items whose facility differs by language by more than LANGUAGE_GAP."""
+    cols = ["assessment", "item", "n_en", "facility_en", "n_zh", "facility_zh", "flag"]
+    df = _fraction(items)
+    if "lang" not in df or df.empty:
+        return pd.DataFrame(columns=cols)
+    rows = []
+    for (a, item), g in df.groupby(["assessment", "item"], sort=False):
+        en, zh = g[g["lang"] == "en"]["frac"], g[g["lang"] == "zh"]["frac"]
+        fen, fzh = (float(en.mean()) if len(en) else np.nan), (float(zh.mean()) if len(zh) else np.nan)
+        flag = ""
+        if len(en) >= MIN_GROUP and len(zh) >= MIN_GROUP and abs(fen - fzh) > LANGUAGE_GAP:
+            flag = f"differs by language ({fen:.2f} en, {fzh:.2f} zh): check the translation"
+        rows.append({"assessment": a, "item": item, "n_en": len(en), "facility_en": round(fen, 3), "n_zh": len(zh),
+                     "facility_zh": round(fzh, 3), "flag": flag})
+    return pd.DataFrame(rows, columns=cols)
+
+
+def reliability(items: pd.DataFrame, exam: str) -> dict:
+    """Cronbach's alpha of an exam's automatically and manually scored items (trainees with
+    every item scored), and the standard error of measurement in percentage points."""
+    df = scored(items[items["assessment"] == exam])
+    out = {"n": 0, "items": 0, "alpha": np.nan, "sem_percent": np.nan}
+    if df.empty:
+        return out
+    table = df.pivot_table(index="trainee", columns="item", values="score", aggfunc="sum").dropna()
+    k, n = table.shape[1], table.shape[0]
+    out.update(n=n, items=k)
+    if n < 5 or k < 2:
+        return out
+    total_var = table.sum(axis=1).var(ddof=1)
+    if total_var <= 0:
+        return out
+    alpha = k / (k - 1) * (1 - table.var(axis=0, ddof=1).sum() / total_var)
+    max_points = float(df.groupby("item")["max_score"].first().sum())
+    sem = float(np.sqrt(total_var) * np.sqrt(max(0.0, 1 - alpha)))
+    out.update(alpha=round(float(alpha), 3), sem_percent=round(100 * sem / max_points, 1))
+    return out
+
+
+def certification(subs: pd.DataFrame, exam: str, pass_mark: float, sem_percent: float = np.nan) -> pd.DataFrame:
+    """Pass/fail per trainee on the attempt of the certification that counts; 'pending'
+    while it is not fully graded; late attempts do not count (unless counted when the
+    results were read); within one standard error of the cut, 'borderline'."""
+    cols = ["trainee", "attempt", "attempts", "status", "percent", "late_minutes", "certification"]
+    df = subs[subs["assessment"] == exam]
+    if "counts" in df:
+        attempts = df.groupby("trainee")["attempt"].max()
+        df = df[df["counts"].astype(bool)].copy()
+    else:
+        df = df.copy()
+        attempts = df.groupby("trainee")["attempt"].max() if "attempt" in df else pd.Series(dtype=int)
+
     def result(r):
+        late = float(r.get("late_minutes", 0) or 0)
         if r["status"] == Status.GRADED:
-            return "pass" if r["percent"] >= pass_mark else "fail"
+            if late > 0:
+                return "late: not counted"
+            verdict = "pass" if r["percent"] >= pass_mark else "fail"
+            if not np.isnan(sem_percent) and abs(r["percent"] - pass_mark) < sem_percent:
+                verdict = f"{verdict} (borderline: within one standard error of the cut)"
+            return verdict
         if r["status"] == Status.MANUAL:
             return "pending (manual grading)"
         return "no result (" + r["status"] + ")"
+
     df["certification"] = df.apply(result, axis=1) if len(df) else []
-    return df[["trainee", "status", "percent", "certification"]].reset_index(drop=True)
+    if "attempt" not in df:
+        df["attempt"] = 1
+    if "late_minutes" not in df:
+        df["late_minutes"] = 0.0
+    df["attempts"] = df["trainee"].map(attempts).fillna(1).astype(int) if len(df) else []
+    return df[cols].reset_index(drop=True)

@@ -25,74 +25,92 @@ import numpy as np  # noqa: E402
 import pandas as pd  # noqa: E402
 from jinja2 import Environment, PackageLoader  # noqa: E402
 
-from tobops.assess.items import cell_id, read_items  # noqa: E402
+from tobops.assess import forms  # noqa: E402
+from tobops.assess.items import read_items  # noqa: E402
 from tobops.content.course import CERTIFICATION, PASS_MARK  # noqa: E402
 from tobops.content.course import lesson as get_lesson  # noqa: E402
 from tobops.grade.coursedir import Course  # noqa: E402
-from tobops.grade.results import Status  # noqa: E402
+from tobops.grade.results import Status, counting  # noqa: E402
+from tobops.assess.lint import cut_score  # noqa: E402
 from tobops.insight import analysis  # noqa: E402
 
 CSS = {Status.GRADED: "graded", Status.MANUAL: "needs", Status.FAILED: "failed", Status.MISSING: "missing"}
 TEMPLATES = Environment(loader=PackageLoader("tobops.insight", "templates"), autoescape=True)
 SUBMISSION_COLUMNS = ["trainee", "assessment", "attempt", "status", "score", "max_score", "percent", "reason",
-                      "problems", "needs_attention", "submitted_at"]
+                      "problems", "needs_attention", "late_minutes", "counts", "submitted_at"]
 
 
 # --------------------------------------------------------------------------- data
 
-def submissions_frame(course: Course, assessments: list[str]) -> pd.DataFrame:
-    """One row per trainee and assessment, from the results store, in course order.
-    ``problems`` is a list per row; the CSV joins it with "; "."""
+def submissions_frame(course: Course, assessments: list[str], count_late: bool = False) -> pd.DataFrame:
+    """One row per trainee, assessment and attempt, from the results store, in course order.
+    ``counts`` marks the attempt that counts (the latest scored one on time, unless
+    ``count_late``); ``problems`` is a list per row (the CSV joins it with "; ")."""
+    results = course.results().load(assessments)
+    counted = counting(results, count_late)
     rows = []
-    for r in course.results().load(assessments):
-        d = r.as_dict()
-        rows.append({"trainee": r.student, "assessment": r.assessment, "attempt": r.attempt, "status": d["status"],
+    for r in results:
+        rows.append({"trainee": r.student, "assessment": r.assessment, "attempt": r.attempt, "status": r.status.value,
                      "score": r.score, "max_score": r.max_score, "percent": r.percent, "reason": r.reason,
                      "problems": list(r.problems), "needs_attention": r.needs_attention,
+                     "late_minutes": round(r.late_seconds / 60, 1), "counts": counted[(r.student, r.assessment)] is r,
                      "submitted_at": r.submitted_at})
     df = pd.DataFrame(rows, columns=SUBMISSION_COLUMNS)
     order = {a: i for i, a in enumerate(assessments)}
-    df = df.assign(_o=df["assessment"].map(order)).sort_values(["_o", "trainee"]).drop(columns="_o")
+    df = df.assign(_o=df["assessment"].map(order)).sort_values(["_o", "trainee", "attempt"]).drop(columns="_o")
     df["score"] = df["score"].astype(float)
     df["percent"] = df["percent"].astype(float)
     return df.reset_index(drop=True)
 
 
+ITEM_COLUMNS = ["trainee", "assessment", "attempt", "item", "variant", "lang", "kind", "lesson", "objective",
+                "section", "level", "score", "max_score", "needs_manual_grade", "picked", "key"]
+
+
 def items_frame(course: Course, assessments: list[str], subs: pd.DataFrame) -> pd.DataFrame:
-    """One row per trainee and item of every graded submission, with the option picked."""
+    """One row per trainee and item of each graded submission in the gradebook (its latest
+    attempt): the variant of the item the trainee's form had, their language, the score, and
+    for multiple choice the option picked and the key, as letters of the bank's own order
+    (forms shuffle options; these letters are comparable across trainees)."""
     rows = []
-    graded = subs[subs["status"].isin([Status.GRADED.value, Status.MANUAL.value])]
+    latest = subs.sort_values("attempt").drop_duplicates(["trainee", "assessment"], keep="last")
+    graded = latest[latest["status"].isin([Status.GRADED.value, Status.MANUAL.value])]
     with course.gradebook() as gb:
         for a in assessments:
             items = {i.grade_id: i for i in read_items(course.source_notebook(a), a)}
-            for student in graded.loc[graded["assessment"] == a, "trainee"]:
-                picks = _picks(course, student, a, items.values())
+            bank = course.bank(a) if course.bank_path(a).exists() else None
+            for student, attempt in graded.loc[graded["assessment"] == a, ["trainee", "attempt"]].itertuples(index=False):
+                grading = _grading(course, student, a)
+                form = forms.Form.from_dict(grading["form"]) if grading.get("form") else None
                 sub = gb.find_submission(a, student)
                 for nb in sub.notebooks:
                     for g in nb.grades:
                         item = items.get(g.name)
                         if item is None:
                             continue
-                        rows.append({"trainee": student, "assessment": a, "item": item.item, "kind": item.kind,
+                        variant, picked, key = "", "", ""
+                        if form is not None and bank is not None:
+                            pick = form.pick(item.item)
+                            variant = pick.variant
+                            if item.kind == "choice":
+                                key = forms.LETTERS[bank.slot(item.item).variant(variant).key]
+                                answer = grading.get("answers", {}).get(item.item)
+                                opt = pick.option_of(answer.strip().upper()) if isinstance(answer, str) else None
+                                picked = forms.LETTERS[opt] if opt is not None else "blank"
+                        rows.append({"trainee": student, "assessment": a, "attempt": attempt, "item": item.item,
+                                     "variant": variant, "lang": grading.get("lang", "en"), "kind": item.kind,
                                      "lesson": item.lesson, "objective": item.objective, "section": item.section,
-                                     "score": None if g.score is None else float(g.score),
-                                     "max_score": float(g.max_score),
-                                     "needs_manual_grade": bool(g.needs_manual_grade),
-                                     "picked": picks.get(item.item, "")})
-    return pd.DataFrame(rows, columns=["trainee", "assessment", "item", "kind", "lesson", "objective", "section",
-                                       "score", "max_score", "needs_manual_grade", "picked"])
+                                     "level": item.level, "score": None if g.score is None else float(g.score),
+                                     "max_score": float(g.max_score), "needs_manual_grade": bool(g.needs_manual_grade),
+                                     "picked": picked, "key": key})
+    return pd.DataFrame(rows, columns=ITEM_COLUMNS)
 
 
-def _picks(course: Course, student: str, assessment: str, items) -> dict[str, str]:
-    choice = [i for i in items if i.kind == "choice"]
-    if not choice:
-        return {}
+def _grading(course: Course, student: str, assessment: str) -> dict:
     path = course.autograded(student, assessment) / f"{assessment}.ipynb"
     if not path.exists():
         return {}
-    cells = {c.metadata.get("nbgrader", {}).get("grade_id"): c.source
-             for c in nbformat.read(path, as_version=4).cells}
-    return {i.item: analysis.picked_option(cells.get(cell_id(i.item, "answer"), ""), i.answer_var) for i in choice}
+    return nbformat.read(path, as_version=4).metadata.get("tobops", {}).get("grading", {})
 
 
 def frames(course: Course, assessments: list[str]) -> tuple[pd.DataFrame, pd.DataFrame]:
@@ -140,14 +158,14 @@ def item_chart(stats: pd.DataFrame, assessment: str) -> str | None:
     return _png(fig)
 
 
-def progression_chart(prog: pd.DataFrame) -> str | None:
+def progression_chart(prog: pd.DataFrame, mark: float = PASS_MARK) -> str | None:
     df = prog.dropna(subset=["mean"])
     if df.empty:
         return None
     fig, ax = plt.subplots(figsize=(max(5, 0.8 * len(df) + 2), 3.2))
     ax.plot(df["assessment"], df["mean"], marker="o", label="mean")
     ax.plot(df["assessment"], df["median"], marker="s", ls="--", label="median")
-    ax.axhline(PASS_MARK, color="#1a7f37", lw=0.8, ls=":", label=f"pass mark {PASS_MARK:g}%")
+    ax.axhline(mark, color="#1a7f37", lw=0.8, ls=":", label=f"certification pass mark {mark:g}%")
     ax.set_ylim(0, 105)
     ax.set_ylabel("score (% of possible points)")
     ax.set_xlabel("assessment, in course order")
@@ -198,37 +216,58 @@ def _fmt(x, digits=1) -> str:
     return "" if x is None or (isinstance(x, float) and np.isnan(x)) else f"{x:.{digits}f}"
 
 
+def pass_mark(course: Course) -> tuple[float, str]:
+    """The certification's pass mark: the modified-Angoff cut score of its bank when every
+    slot is rated, else the course's fixed mark; and a sentence saying which."""
+    if course.bank_path(CERTIFICATION).exists():
+        bank = course.bank(CERTIFICATION)
+        if all(s.angoff is not None for s in bank.slots):
+            cut = round(100 * cut_score(bank), 1)
+            return cut, (f"set by the modified Angoff method: the points a minimally ready rep is expected to earn, "
+                         f"from the ratings of the exam's {len(bank.slots)} items")
+    return PASS_MARK, "the course's fixed pass mark (the exam's items have no Angoff ratings)"
+
+
 def html_report(course: Course, assessments: list[str], out_dir: str | Path,
-                title: str = "ToB Ops Academy: cohort report") -> dict[str, Path]:
+                title: str = "ToB Ops Academy: cohort report", count_late: bool = False) -> dict[str, Path]:
     """``tobops report``: the CSVs and the HTML report of the course's results."""
-    subs, items = frames(course, assessments)
+    subs = submissions_frame(course, assessments, count_late)
+    items = items_frame(course, assessments, subs)
     paths = write_csvs(subs, items, out_dir)
-    paths.update(render(subs, items, assessments, out_dir, str(course.home), title))
+    mark, how = pass_mark(course)
+    paths.update(render(subs, items, assessments, out_dir, str(course.home), title, mark, how))
     return paths
 
 
 def render(subs: pd.DataFrame, items: pd.DataFrame, assessments: list[str], out: Path, source: str,
-           title: str = "ToB Ops Academy: cohort report") -> dict[str, Path]:
+           title: str = "ToB Ops Academy: cohort report", mark: float = PASS_MARK,
+           mark_how: str = "the course's fixed pass mark") -> dict[str, Path]:
     """Write report.html, trainees/*.html and the analysis CSVs from the two tables."""
     out = Path(out)
     out.mkdir(parents=True, exist_ok=True)
     paths: dict[str, Path] = {}
     m = analysis.mastery(items)
     stats = analysis.item_statistics(items)
-    prog = analysis.progression(subs, assessments)
-    cert = analysis.certification(subs, CERTIFICATION, PASS_MARK)
+    variants = analysis.variant_statistics(items)
+    langs = analysis.language_statistics(items)
+    prog = analysis.progression(subs[subs["counts"].astype(bool)], assessments)
+    rel = analysis.reliability(items, CERTIFICATION)
+    cert = analysis.certification(subs, CERTIFICATION, mark, rel["sem_percent"])
     weak_by_trainee = analysis.weak_spots(items)
     m.to_csv(out / "mastery.csv", lineterminator="\n")
     stats.to_csv(out / "item_stats.csv", index=False, lineterminator="\n")
+    variants.to_csv(out / "variant_stats.csv", index=False, lineterminator="\n")
     cert.to_csv(out / "certification.csv", index=False, lineterminator="\n")
-    paths.update(mastery=out / "mastery.csv", item_stats=out / "item_stats.csv", certification=out / "certification.csv")
+    paths.update(mastery=out / "mastery.csv", item_stats=out / "item_stats.csv",
+                 variant_stats=out / "variant_stats.csv", certification=out / "certification.csv")
 
     cert_by = dict(zip(cert["trainee"], cert["certification"]))
     trainees = []
     for t in sorted(subs["trainee"].unique()):
         cells = []
         for a in assessments:
-            r = subs[(subs["trainee"] == t) & (subs["assessment"] == a)]
+            mine = subs[(subs["trainee"] == t) & (subs["assessment"] == a)]
+            r = mine[mine["counts"].astype(bool)]
             if r.empty:
                 cells.append({"text": "", "css": "", "status": ""})
                 continue
@@ -236,6 +275,10 @@ def render(subs: pd.DataFrame, items: pd.DataFrame, assessments: list[str], out:
             text = {Status.FAILED.value: "✗", Status.MISSING.value: "–"}.get(r["status"], _fmt(r["percent"], 0))
             if r["status"] == Status.MANUAL.value:
                 text += "✎"
+            if len(mine) > 1:
+                text += f" (attempt {r['attempt']} of {mine['attempt'].max()})"
+            if float(r["late_minutes"] or 0) > 0:
+                text += " late"
             cells.append({"text": text, "css": CSS.get(r["status"], ""), "status": r["status"]})
         c = cert_by.get(t, "not taken")
         trainees.append({"id": t, "cells": cells, "cert": c, "cert_css": c.split(" ")[0],
@@ -256,16 +299,25 @@ def render(subs: pd.DataFrame, items: pd.DataFrame, assessments: list[str], out:
                          "facility": _fmt(r.facility, 2), "discrimination": _fmt(r.discrimination, 2),
                          "point_biserial": _fmt(r.point_biserial, 2), "flag": r.flag,
                          "options": picks.get((a, r.item), "")})
-        item_blocks.append({"id": a, "rows": rows, "chart": item_chart(stats, a)})
-    attention = [{"trainee": r.trainee, "assessment": r.assessment, "status": r.status, "css": CSS.get(r.status, ""),
-                  "reason": r.reason, "problems": r.problems} for r in subs.itertuples() if r.needs_attention]
+        vrows = [{"item": r.item, "variant": r.variant, "n": r.n, "facility": _fmt(r.facility, 2),
+                  "siblings": _fmt(r.siblings, 2), "flag": r.flag}
+                 for r in variants[variants["assessment"] == a].itertuples()]
+        lrows = [{"item": r.item, "n_en": r.n_en, "facility_en": _fmt(r.facility_en, 2), "n_zh": r.n_zh,
+                  "facility_zh": _fmt(r.facility_zh, 2), "flag": r.flag}
+                 for r in langs[langs["assessment"] == a].itertuples() if r.n_en and r.n_zh]
+        item_blocks.append({"id": a, "rows": rows, "chart": item_chart(stats, a), "variants": vrows,
+                            "langs": lrows})
+    attention = [{"trainee": r.trainee, "assessment": r.assessment + (f" (attempt {r.attempt})" if r.attempt > 1 else ""),
+                  "status": r.status, "css": CSS.get(r.status, ""), "reason": r.reason, "problems": r.problems}
+                 for r in subs.itertuples() if r.needs_attention]
     manual = analysis.manual_queue(items).to_dict("records")
     chart, note = mastery_chart(m)
     html = TEMPLATES.get_template("report.html.j2").render(
         title=title, generated=dt.datetime.now().strftime("%Y-%m-%d %H:%M"), course=source,
-        n_trainees=subs["trainee"].nunique(), assessments=assessments, exam=CERTIFICATION, pass_mark=f"{PASS_MARK:g}",
+        n_trainees=subs["trainee"].nunique(), assessments=assessments, exam=CERTIFICATION, pass_mark=f"{mark:g}",
+        mark_how=mark_how, reliability=rel, sem=_fmt(rel["sem_percent"]), alpha=_fmt(rel["alpha"], 2),
         cert_counts=cert["certification"].value_counts().to_dict() if len(cert) else {},
-        trainees=trainees, progression_chart=progression_chart(prog),
+        trainees=trainees, progression_chart=progression_chart(prog, mark),
         progression=[{"assessment": r.assessment, "graded": int(r.graded) if r.graded == r.graded else 0,
                       "mean": _fmt(r.mean), "median": _fmt(r.median)} for r in prog.itertuples()],
         mastery_chart=chart, mastery_note=note, weakest=weakest, weak_pct=f"{100 * analysis.WEAK:g}",
@@ -273,17 +325,19 @@ def render(subs: pd.DataFrame, items: pd.DataFrame, assessments: list[str], out:
         item_blocks=item_blocks, manual=manual, attention=attention)
     paths["html"] = out / "report.html"
     paths["html"].write_text(html, encoding="utf-8")
-    paths["trainees"] = trainee_pages(out / "trainees", subs, items, m, cert_by)
+    paths["trainees"] = trainee_pages(out / "trainees", subs, items, m, cert_by, mark)
     return paths
 
 
 def trainee_pages(out: Path, subs: pd.DataFrame, items: pd.DataFrame, m: pd.DataFrame,
-                  cert_by: dict[str, str]) -> Path:
+                  cert_by: dict[str, str], mark: float = PASS_MARK) -> Path:
     out.mkdir(parents=True, exist_ok=True)
     tpl = TEMPLATES.get_template("trainee.html.j2")
     scored = analysis.scored(items)
     for t in sorted(subs["trainee"].unique()):
-        rows = [{"assessment": r.assessment, "status": r.status, "css": CSS.get(r.status, ""),
+        rows = [{"assessment": r.assessment, "attempt": r.attempt, "counts": bool(r.counts),
+                 "late": f"{r.late_minutes:g} min late" if float(r.late_minutes or 0) > 0 else "",
+                 "status": r.status, "css": CSS.get(r.status, ""),
                  "score": "" if pd.isna(r.score) else f"{r.score:g} / {r.max_score:g}",
                  "percent": _fmt(r.percent, 0), "reason": r.reason, "problems": r.problems}
                 for r in subs[subs["trainee"] == t].itertuples()]
@@ -299,6 +353,6 @@ def trainee_pages(out: Path, subs: pd.DataFrame, items: pd.DataFrame, m: pd.Data
                              "where": _where(oid.split(".")[0], secs)})
         c = cert_by.get(t, "not taken")
         (out / f"{t}.html").write_text(tpl.render(
-            id=t, rows=rows, wrong=wrong, weak=weak, exam=CERTIFICATION, pass_mark=f"{PASS_MARK:g}",
+            id=t, rows=rows, wrong=wrong, weak=weak, exam=CERTIFICATION, pass_mark=f"{mark:g}",
             cert=c, cert_css=c.split(" ")[0], weak_pct=f"{100 * analysis.WEAK:g}"), encoding="utf-8")
     return out

@@ -32,7 +32,9 @@ from pathlib import Path
 from tobops import TobopsError
 from tobops.content.course import repo_root
 from tobops.grade.coursedir import Course, ensure_tools_on_path
-from tobops.grade.sandbox import bwrap, bwrap_args
+from tobops.grade.roster import LANGS
+from tobops.grade.sandbox import bwrap
+from tobops.room import workspace
 from tobops.room.exchange import ensure_private
 
 HUB_FILES = Path(__file__).resolve().parent / "hub_files"
@@ -92,31 +94,39 @@ class Hub:
     # ------------------------------------------------------------------ roster and secrets
     def roster(self) -> tuple[list[str], list[str]]:
         """(instructors, trainees) from the roster file."""
+        instructors, trainees, _ = self.roster_with_languages()
+        return instructors, trainees
+
+    def roster_with_languages(self) -> tuple[list[str], list[str], dict[str, str]]:
+        """(instructors, trainees, each trainee's language) from the roster file."""
         if not self.roster_file.exists():
             self.data.mkdir(parents=True, exist_ok=True)
             self.roster_file.write_text("# role name   (one per line; role is instructor or trainee)\n" + DEFAULT_ROSTER)
-        instructors, trainees = [], []
+        instructors, trainees, langs = [], [], {}
         for n, line in enumerate(self.roster_file.read_text().splitlines(), 1):
             line = line.split("#", 1)[0].strip()
             if not line:
                 continue
             parts = line.split()
-            if len(parts) != 2 or parts[0] not in ("instructor", "trainee") or not _valid_name(parts[1]):
-                raise HubError(f"{self.roster_file}:{n}: expected 'instructor NAME' or 'trainee NAME' "
+            if not 2 <= len(parts) <= 3 or parts[0] not in ("instructor", "trainee") or not _valid_name(parts[1]) \
+                    or (len(parts) == 3 and parts[2] not in LANGS):
+                raise HubError(f"{self.roster_file}:{n}: expected 'instructor NAME' or 'trainee NAME [en|zh]' "
                                f"(NAME: lower-case letters, digits, - or _), got {line!r}")
             (instructors if parts[0] == "instructor" else trainees).append(parts[1])
+            if parts[0] == "trainee":
+                langs[parts[1]] = parts[2] if len(parts) == 3 else "en"
         if not instructors:
             raise HubError(f"{self.roster_file}: no instructor on the roster")
-        return instructors, trainees
+        return instructors, trainees, langs
 
-    def add_trainees(self, names: list[str]) -> list[str]:
+    def add_trainees(self, names: list[str], lang: str = "en") -> list[str]:
         bad = [n for n in names if not _valid_name(n)]
         if bad:
             raise HubError(f"not a valid trainee name: {', '.join(bad)} (lower-case letters, digits, - or _)")
         instructors, trainees = self.roster()
         new = [n for n in names if n not in trainees and n not in instructors]
         with self.roster_file.open("a") as f:
-            f.writelines(f"trainee {n}\n" for n in new)
+            f.writelines(f"trainee {n} {lang}\n" for n in new)
         return new
 
     def secrets(self) -> dict[str, str]:
@@ -135,37 +145,47 @@ class Hub:
 
     # ------------------------------------------------------------------ set-up
     def prepare(self) -> None:
-        """Folders, the exchange, and every trainee on the roster in the gradebook."""
-        instructors, trainees = self.roster()
+        """Folders, the exchange, and every trainee on the roster in the gradebook, with their
+        language; trainees added since an assessment was released get their form of it."""
+        instructors, trainees, langs = self.roster_with_languages()
         course_id = self.course_id
         for d in (self.homes, self.exchange / course_id / "outbound", self.exchange / course_id / "inbound"):
             d.mkdir(parents=True, exist_ok=True)
         os.chmod(self.data, 0o700)
         for t in trainees:
             ensure_private(str(self.exchange), course_id, t)
-        with Course(self.course).gradebook() as gb:
+        course = Course(self.course)
+        with course.gradebook() as gb:
+            known = {s.id for s in gb.students}
             for t in trainees:
                 gb.update_or_create_student(t)
+        roster = course.roster()
+        for t in trainees:
+            roster.set_lang(t, langs[t])
+        new = [t for t in trainees if t not in known]
+        if new:  # their own forms of what is already out
+            from tobops.room.exchange import write_forms
+
+            for a in course.assessments():
+                if (self.exchange / course_id / "outbound" / a).is_dir() and course.bank_path(a).exists():
+                    write_forms(course.coursedir, str(self.exchange), a, new)
 
     def home(self, user: str, trainee: bool) -> Path:
         home = self.homes / user
-        if not home.exists():
-            home.mkdir(parents=True)
-            if trainee:  # a first-day copy of the lessons to work in
-                lessons = self.course / "lessons" if (self.course / "lessons").is_dir() else repo_root() / "lessons"
-                shutil.copytree(lessons, home / "lessons",
-                                ignore=shutil.ignore_patterns(".ipynb_checkpoints", "__pycache__"))
+        if trainee:  # their workspace: the lessons of their edition, JupyterLab in their language
+            course = self.course if (self.course / "lessons").is_dir() else repo_root()
+            workspace.prepare(home, course, Course(self.course).roster().lang(user))
+        else:
+            home.mkdir(parents=True, exist_ok=True)
         return home
 
     def trainee_sandbox(self, cmd: list[str], user: str, home: Path) -> list[str]:
         """The command that runs a trainee's server with only what it needs in view: the
-        released assessments (read-only), their own private inbox and feedback folders."""
-        course_ex = self.exchange / self.course_id
+        released assessments and their own form (read-only), their private inbox and
+        feedback folders."""
         inbound, feedback = ensure_private(str(self.exchange), self.course_id, user)
-        return bwrap_args(home=str(home), pid_namespace=True, as_nobody=False,
-                          ro_binds=[(course_ex / "outbound", course_ex / "outbound"),
-                                    (feedback, course_ex / "feedback")],
-                          binds=[(inbound, course_ex / "inbound")]) + cmd
+        return workspace.sandbox_command(cmd, home=home, exchange=self.exchange, course_id=self.course_id,
+                                         user=user, inbound=inbound, feedback=feedback)
 
 
 def _valid_name(name: str) -> bool:
@@ -306,8 +326,8 @@ def run(hub: Hub) -> int:
     return 0
 
 
-def add_trainees(hub: Hub, names: list[str]) -> list[str]:
-    new = hub.add_trainees(names)
+def add_trainees(hub: Hub, names: list[str], lang: str = "en") -> list[str]:
+    new = hub.add_trainees(names, lang)
     hub.prepare()
     return new
 
