@@ -1,36 +1,30 @@
-"""Every assessment is built from its spec, tagged consistently, and together they test
-every objective (the grading of each, through stock nbgrader: tests/test_stock_nbgrader.py)."""
+"""Every assessment is built from its item bank, tagged consistently, and together they
+test every objective (the bank's own rules: tests/test_bank.py; the grading of each,
+through stock nbgrader: tests/test_stock_nbgrader.py)."""
 from __future__ import annotations
-
-import importlib.util
 
 import pytest
 
 from conftest import REPO
+from tobops.assess import authoring, bank
 from tobops.assess import items as items_mod
 from tobops.content import course as course_meta
 
 SOURCE = REPO / "assignments" / "source"
+BANK = REPO / "assignments" / "bank"
 ASSESSMENTS = sorted(p.name for p in SOURCE.iterdir() if p.is_dir())
 
 
-def load_builder():
-    spec = importlib.util.spec_from_file_location("build_assessments", REPO / "tools" / "build_assessments.py")
-    mod = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(mod)
-    return mod
-
-
-def test_there_are_assessments():
-    assert "02-tob-vs-toc" in ASSESSMENTS
+def test_there_are_assessments_and_each_has_its_bank():
+    assert "02-tob-vs-toc" in ASSESSMENTS and len(ASSESSMENTS) == 9
+    assert sorted(p.stem for p in BANK.glob("*.toml")) == ASSESSMENTS
 
 
 @pytest.mark.parametrize("assessment", ASSESSMENTS)
-def test_committed_notebook_equals_a_fresh_build_of_its_spec(assessment):
-    builder = load_builder()
-    mod = next(m for m in builder.specs() if m.ASSESSMENT == assessment)
+def test_committed_notebook_equals_a_fresh_build_of_its_bank(assessment):
     committed = (SOURCE / assessment / f"{assessment}.ipynb").read_text(encoding="utf-8")
-    assert builder.render(mod) == committed, "run `make assessments` and commit the result"
+    assert authoring.render(bank.load(BANK / f"{assessment}.toml")) == committed, \
+        "run `make assessments` (tobops build) and commit the result"
 
 
 @pytest.mark.parametrize("assessment", ASSESSMENTS)

@@ -13,20 +13,22 @@ import pytest
 
 from conftest import BIN, run
 from tobops.grade import grader
-from tobops.grade.coursedir import Course, chdir, new_home
+from tobops.grade.coursedir import Course, new_home
 from tobops.grade.results import Status
-from tobops.room import cohort
+from tobops.room import cohort, release
 from tobops.settings import Settings
 
 pytestmark = pytest.mark.slow
 A = "02-tob-vs-toc"
 
 
-def _course(tmp_path) -> Course:
+def _course(tmp_path, students: list[str]) -> Course:
+    """A course with these trainees on the roster and the assessment released (each has a form)."""
     course = new_home(tmp_path / "course")
-    with chdir(course.home):
-        res = course.api().generate_assignment(A, force=True, create=True)
-    assert res["success"], res.get("log")
+    with course.gradebook() as gb:
+        for s in students:
+            gb.update_or_create_student(s)
+    release.release(course, A)
     return course
 
 
@@ -35,23 +37,20 @@ def _submit(course: Course, student: str, nb) -> None:
     dest.mkdir(parents=True)
     nbformat.write(nb, dest / f"{A}.ipynb")
     (dest / "timestamp.txt").write_text("2026-01-01 10:00:00.000000 UTC")
-    with course.gradebook() as gb:
-        gb.update_or_create_student(student)
 
 
-def _release_and_source(course):
-    release = nbformat.read(course.root / "release" / A / f"{A}.ipynb", as_version=4)
-    source = nbformat.read(course.source_notebook(A), as_version=4)
-    return release, source
+def _first_choice(course, student):
+    """The student's form as fetched, and the cell of its first multiple-choice answer."""
+    nb, bank, form = release.fetched(course, A, student)
+    key = cohort.answer_key(bank, form)
+    return nb, next(k for k in key.values() if k["kind"] == "choice")
 
 
 @pytest.mark.parametrize("which", ["tobops grade", "nbgrader autograde"])
 def test_trainee_code_cannot_read_keys_or_gradebook_nor_reach_the_network(tmp_path, monkeypatch, which):
     monkeypatch.setenv("JUPYTERHUB_API_TOKEN", "hub-secret-4711")  # as when grading from a hub terminal
-    course = _course(tmp_path)
-    release, source = _release_and_source(course)
-    key = cohort.answer_key(source, A)
-    targets = [course.source_notebook(A), course.db_path, course.home / "nbgrader_config.py",
+    course = _course(tmp_path, ["snoop"])
+    targets = [course.bank_path(A), course.source_notebook(A), course.db_path, course.home / "nbgrader_config.py",
                course.root / "release" / A / f"{A}.ipynb"]
     hub = socket.socket()  # stands in for a hub (or anything else) listening on localhost
     hub.bind(("127.0.0.1", 0))
@@ -73,8 +72,8 @@ def test_trainee_code_cannot_read_keys_or_gradebook_nor_reach_the_network(tmp_pa
         "print('env', sorted(os.environ.items()))",
         "q1 = 'A'",
     ])
-    first = next(k for k in key.values() if k["kind"] == "choice")
-    _submit(course, "snoop", cohort.fill(release, {first["cell"]: snoop}))
+    nb, first = _first_choice(course, "snoop")
+    _submit(course, "snoop", cohort.fill(nb, {first["cell"]: snoop}))
     if which == "tobops grade":  # kernels forked from a template in the sandbox
         [res] = grader.grade(course, [A], workers=1, progress=False)
         assert res.status in (Status.GRADED, Status.MANUAL), res.line()
@@ -90,17 +89,10 @@ def test_trainee_code_cannot_read_keys_or_gradebook_nor_reach_the_network(tmp_pa
     hub.close()
 
 
-def _first_choice(course):
-    release, source = _release_and_source(course)
-    key = cohort.answer_key(source, A)
-    return release, next(k for k in key.values() if k["kind"] == "choice")
-
-
 def test_each_notebook_gets_a_fresh_kernel_with_nothing_left_by_the_one_before(tmp_path):
     """Kernels are forked from one template per worker: what one trainee's code leaves
     behind (files, processes, variables, modules) must be gone for the next."""
-    course = _course(tmp_path)
-    release, first = _first_choice(course)
+    course = _course(tmp_path, ["a-leaves", "b-looks"])
     leave = "\n".join([
         "import os, subprocess, sys, pandas",
         "open(os.path.expanduser('~/left.txt'), 'w').write('x'); open('/tmp/left.txt', 'w').write('x')",
@@ -118,8 +110,9 @@ def test_each_notebook_gets_a_fresh_kernel_with_nothing_left_by_the_one_before(t
         "print('state', hasattr(pandas, 'LEFT_BEHIND'), 'left_behind' in sys.modules, 'subprocess' in dir())",
         "q1 = 'A'",
     ])
-    _submit(course, "a-leaves", cohort.fill(release, {first["cell"]: leave}))
-    _submit(course, "b-looks", cohort.fill(release, {first["cell"]: look}))
+    for student, code in (("a-leaves", leave), ("b-looks", look)):
+        nb, first = _first_choice(course, student)
+        _submit(course, student, cohort.fill(nb, {first["cell"]: code}))
     results = grader.grade(course, [A], workers=1, progress=False)
     # the written answer was left as released, so nbgrader scores it 0 with nothing to grade by hand
     assert [(r.student, r.status) for r in results] == [("a-leaves", Status.GRADED), ("b-looks", Status.GRADED)]
@@ -145,21 +138,18 @@ EXPECTED = {  # broken kind -> words its reason must contain
 
 
 def test_every_kind_of_broken_submission_is_named_and_the_batch_goes_on(tmp_path):
-    course = _course(tmp_path)
-    release, source = _release_and_source(course)
     students = {"s00-perfect": "perfect"} | {f"s{i + 1:02d}-{k}": k for i, k in enumerate(cohort.BROKEN)}
     assert set(EXPECTED) == set(cohort.BROKEN)
+    course = _course(tmp_path, list(students))
     originals = {}
     for student, kind in students.items():
-        files = cohort.submission(release, source, A, kind)
+        files = cohort.submission(*release.fetched(course, A, student), kind)
         dest = course.submitted(student, A)
         dest.mkdir(parents=True)
         for name, text in files.items():
             (dest / name).write_text(text, encoding="utf-8")
             originals[dest / name] = text
         (dest / "timestamp.txt").write_text("2026-01-01 10:00:00.000000 UTC")
-        with course.gradebook() as gb:
-            gb.update_or_create_student(student)
 
     results = {r.student: r for r in grader.grade(course, [A], settings=Settings.load(cell_timeout=5), workers=2,
                                                   progress=False)}
@@ -191,15 +181,17 @@ def test_a_run_killed_midway_is_finished_by_the_next_run(tmp_path):
     import subprocess
     import time
 
-    course = _course(tmp_path)
-    release, source = _release_and_source(course)
     profiles = ["perfect", "partial", "wrong", "sleeper", "partial", "perfect"]
+    course = _course(tmp_path, [f"s{i}-{p}" for i, p in enumerate(profiles)])
     for i, p in enumerate(profiles):
+        student = f"s{i}-{p}"
         if p == "sleeper":
-            nb = cohort.fill(release, {_first_choice(course)[1]["cell"]: "import time\ntime.sleep(3600)"})
+            form_nb, first = _first_choice(course, student)
+            nb = cohort.fill(form_nb, {first["cell"]: "import time\ntime.sleep(3600)"})
         else:
-            nb = nbformat.reads(cohort.submission(release, source, A, p, seed=i)[f"{A}.ipynb"], as_version=4)
-        _submit(course, f"s{i}-{p}", nb)
+            files = cohort.submission(*release.fetched(course, A, student), p, seed=i)
+            nb = nbformat.reads(files[f"{A}.ipynb"], as_version=4)
+        _submit(course, student, nb)
     clean = Course(shutil.copytree(course.home, tmp_path / "clean"))
 
     proc = subprocess.Popen([str(BIN / "tobops"), "grade", A, "--workers", "1", "--cell-timeout", "3600",

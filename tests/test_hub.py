@@ -23,6 +23,7 @@ import nbformat
 import pytest
 
 from conftest import BIN, REPO, run
+from tobops.assess import forms
 from tobops.room import cohort
 from tobops.grade.coursedir import chdir, new_home
 from tobops.grade.results import Status
@@ -113,15 +114,13 @@ def hub(tmp_path_factory, module_env):
     run.stop()
 
 
-def _key():
-    src = nbformat.read(REPO / "assignments" / "source" / A / f"{A}.ipynb", as_version=4)
-    return cohort.answer_key(src, A)
-
-
-def _answers(trainee: str) -> dict[str, str]:
-    """The right answers, with the written item signed by the trainee (to spot crossed work)."""
+def _answers(hub, trainee: str, nb) -> dict[str, str]:
+    """The right answers to the trainee's own form, with the written item signed by the
+    trainee (to spot crossed work). Also checks that the form fetched is theirs."""
+    form = forms.Form.from_dict(nb.metadata.tobops.form)
+    assert form.trainee == trainee and form.practice is False, f"{trainee} fetched {form.trainee}'s form"
     out = {}
-    for k in _key().values():
+    for k in cohort.answer_key(hub.course.bank(A), form).values():
         out[k["cell"]] = k["right"] if k["kind"] != "written" else f"Written by {trainee}: ToB buyers decide as a group."
     return out
 
@@ -184,7 +183,7 @@ def _work(hub: HubRun, name: str) -> dict:
     t.login()
     t.action("fetch")
     nb = nbformat.from_dict(t.notebook())
-    t.save(json.loads(nbformat.writes(cohort.fill(nb, _answers(name)))))
+    t.save(json.loads(nbformat.writes(cohort.fill(nb, _answers(hub, name, nb)))))
     check = t.validate()
     listing = t.action("submit")
     return {"validate": check, "listing": listing}
@@ -236,7 +235,9 @@ def test_a_trainee_cannot_read_other_trainees_work_the_answer_keys_or_the_gradeb
     targets = {
         "another trainee's submissions": str(other_box),
         "another trainee's home": str(hub.data / "homes" / "t02"),
-        "the answer keys": str(hub.course.root / "source" / A / f"{A}.ipynb"),
+        "the item bank (keys)": str(hub.course.bank_path(A)),
+        "the instructor's source": str(hub.course.root / "source" / A / f"{A}.ipynb"),
+        "another trainee's form": str(ex / "forms" / "t02" / A / f"{A}.ipynb"),
         "the gradebook": str(hub.course.db_path),
         "the hub's secrets": str(hub.data / "secrets.json"),
         "the course config": str(hub.course.home / "nbgrader_config.py"),
@@ -248,6 +249,7 @@ def test_a_trainee_cannot_read_other_trainees_work_the_answer_keys_or_the_gradeb
         "seen = {k: os.path.exists(p) for k, p in targets.items()}",
         f"seen['released assessment'] = os.path.exists({str(ex / 'outbound' / A)!r})",
         f"seen['own inbox'] = os.access({str(ex / 'inbound')!r}, os.W_OK)",
+        f"seen['own form'] = os.path.exists({str(ex / 'forms' / 't01' / A / f'{A}.ipynb')!r})",
         "print(json.dumps(seen))",
     ])
     res = _in_sandbox(hub, "t01", code)
@@ -255,7 +257,7 @@ def test_a_trainee_cannot_read_other_trainees_work_the_answer_keys_or_the_gradeb
     seen = json.loads(res.stdout.strip().splitlines()[-1])
     for what in targets:
         assert seen[what] is False, f"a trainee can see {what}"
-    assert seen["released assessment"] and seen["own inbox"], seen
+    assert seen["released assessment"] and seen["own inbox"] and seen["own form"], seen
 
 
 def test_hub_listens_on_localhost_only_and_keeps_secrets_out_of_git(hub):
@@ -388,7 +390,7 @@ def test_trainee_and_instructor_journey_in_a_real_browser(hub, tmp_path):
         t = Trainee(hub, "ana")
         t.s.cookies.update({c["name"]: c["value"] for c in page.context.cookies()})
         nb = nbformat.from_dict(t.notebook())
-        body = json.loads(nbformat.writes(cohort.fill(nb, _answers("ana"))))
+        body = json.loads(nbformat.writes(cohort.fill(nb, _answers(hub, "ana", nb))))
         r = page.request.put(f"{hub.url}/user/ana/api/contents/{A}/{A}.ipynb",
                              data=json.dumps({"type": "notebook", "content": body}),
                              headers={"X-XSRFToken": next(c["value"] for c in page.context.cookies()

@@ -1,9 +1,10 @@
 """Every assessment through the stock nbgrader CLI, as an instructor types it, in one pass
-over one course: the release leaks no solution, key or hidden test; the source scores full
-marks and the blank release 0; every wrong option of every multiple-choice item scores 0
-and so does a number twice the tolerance away; ``nbgrader export`` works; feedback shows
-no hidden test and names what to revisit. A copy of the same course graded by ``tobops
-grade`` gives every cell the same score, and its reruns change nothing."""
+over one course: what trainees get (nbgrader's release and every trainee's own form) holds
+no solution, key, anchor or model answer; each trainee's right answers score full marks and
+a blank form 0; every wrong option of every multiple-choice item scores 0 and so does a
+number twice the tolerance away; ``nbgrader export`` works; feedback names what to revisit
+and shows no key and none of the graders' notes. A copy of the same course graded by
+``tobops grade`` gives every cell the same score, and its reruns change nothing."""
 from __future__ import annotations
 
 import html
@@ -15,15 +16,16 @@ import nbformat
 import pytest
 
 from conftest import REPO, run
-from tobops.assess import items as items_mod
+from tobops.assess import forms
 from tobops.grade import grader
 from tobops.grade.coursedir import Course, new_home
-from tobops.room.cohort import answer_key, fill
+from tobops.room import cohort, release
 from tobops.settings import Settings
 
 pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("stock")]
 SOURCE = REPO / "assignments" / "source"
 ASSESSMENTS = sorted(p.name for p in SOURCE.iterdir() if p.is_dir())
+STUDENTS = ["solution", "blank", "wrong0", "wrong1", "wrong2", "wrong3"]
 
 
 def _submit(course: Course, student: str, assessment: str, nb) -> None:
@@ -46,9 +48,20 @@ def _cells(course: Course) -> dict:
                 for a in ASSESSMENTS for sub in gb.assignment_submissions(a) for nb in sub.notebooks for g in nb.grades}
 
 
-def _hidden_expected(source, item) -> float:
-    test = next(c.source for c in source.cells if c.metadata.get("nbgrader", {}).get("grade_id") == item.grade_id)
-    return float(re.search(r"- \((-?[0-9.e+-]+)\)\)", test).group(1))
+def _wrong(bank, form, k: int) -> dict[str, str]:
+    """Answers with the k-th wrong option of every multiple-choice item (k = 0 also puts
+    every data task's number twice its tolerance away from the key)."""
+    keys = forms.keys(bank, form)
+    answers = {}
+    for slot in bank.slots:
+        key = keys[slot.id]
+        if slot.kind == "choice":
+            letters = forms.LETTERS[:len(slot.variant(form.pick(slot.id).variant).options)]
+            wrong = [x for x in letters if x != key.value]
+            answers[f"{slot.id}_answer"] = f'{slot.id} = "{wrong[min(k, len(wrong) - 1)]}"'
+        elif slot.kind == "numeric" and k == 0:
+            answers[f"{slot.id}_answer"] = f"{slot.id} = {key.value + 2 * key.tolerance!r}"
+    return answers
 
 
 class Stock:
@@ -57,36 +70,29 @@ class Stock:
 
     def __init__(self, base):
         self.course = new_home(base / "course")
+        roster = run(["tobops", "trainee", *STUDENTS], cwd=self.course.home)
+        assert roster.returncode == 0, roster.stderr
         gen = run(["nbgrader", "generate_assignment", "*", "--force"], cwd=self.course.home)
         assert gen.returncode == 0, gen.stderr[-3000:]
-        self.source, self.release, self.items, self.key, self.n_wrong = {}, {}, {}, {}, {}
-        stock_students, all_students = ["solution", "blank", "wrong0"], set()
+        self.forms, self.n_wrong, self.banks = {}, {}, {}
         self.tobops_only = {}  # the other wrong options: graded by tobops grade (nbgrader's autograde in workers)
         for a in ASSESSMENTS:
-            self.source[a] = source = nbformat.read(self.course.source_notebook(a), as_version=4)
-            self.release[a] = release = nbformat.read(self.course.release(a) / f"{a}.ipynb", as_version=4)
-            self.items[a] = items = items_mod.read_items(source, a)
-            self.key[a] = key = answer_key(source, a)
-            choice = [i for i in items if i.kind == "choice"]
-            off = {f"{i.item}_answer": f"{i.answer_var} = {_hidden_expected(source, i) + 2 * i.tolerance!r}"
-                   for i in items if i.kind == "numeric"}  # 2x the tolerance away, submitted with wrong0
-            self.n_wrong[a] = max(len(i.options) - 1 for i in choice)
-            _submit(self.course, "solution", a, source)
-            _submit(self.course, "blank", a, release)
-            for k in range(self.n_wrong[a]):
-                answers = dict(off) if k == 0 else {}
-                for i in choice:
-                    letter = re.search(r'"([A-Z])"', key[i.item]["right"]).group(1)
-                    wrong = [x for x in i.options if x != letter]
-                    answers[f"{i.item}_answer"] = f'{i.answer_var} = "{wrong[min(k, len(wrong) - 1)]}"'
-                all_students.add(f"wrong{k}")
-                if k == 0:
-                    _submit(self.course, "wrong0", a, fill(release, answers))
+            release.release(self.course, a)  # nbgrader's release_assignment, through the course's FormRelease
+            for s in STUDENTS:
+                nb, bank, form = release.fetched(self.course, a, s)
+                self.forms[(a, s)], self.banks[a] = form, bank
+                if s == "solution":
+                    key = cohort.answer_key(bank, form)
+                    sub = cohort.fill(nb, {k["cell"]: k["right"] for k in key.values()})
+                elif s == "blank":
+                    sub = nb
                 else:
-                    self.tobops_only[(a, f"wrong{k}")] = fill(release, answers)
-        with self.course.gradebook() as gb:  # the roster
-            for s in set(stock_students) | all_students:
-                gb.update_or_create_student(s)
+                    sub = cohort.fill(nb, _wrong(bank, form, int(s[-1])))
+                if s in ("solution", "blank", "wrong0"):
+                    _submit(self.course, s, a, sub)
+                else:
+                    self.tobops_only[(a, s)] = sub
+            self.n_wrong[a] = max(len(v.options) for sl in bank.slots for v in sl.variants) - 1
         auto = run(["nbgrader", "autograde", "*"], cwd=self.course.home, env={"TOBOPS_CELL_TIMEOUT": "60"}, timeout=1200)
         assert auto.returncode == 0, auto.stderr[-3000:]
         self.export = run(["nbgrader", "export", "--to", str(base / "export.csv")], cwd=self.course.home)
@@ -107,47 +113,63 @@ def stock(tmp_path_factory, module_env):
     return Stock(tmp_path_factory.mktemp("stock"))
 
 
-@pytest.mark.parametrize("assessment", ASSESSMENTS)
-def test_release_holds_no_solution_key_hidden_test_or_model_answer(stock, assessment):
-    release_text = (stock.course.release(assessment) / f"{assessment}.ipynb").read_text(encoding="utf-8")
-    for marker in ("BEGIN SOLUTION", "END SOLUTION", "BEGIN HIDDEN TESTS", "END HIDDEN TESTS"):
-        assert marker not in release_text
-    for item in stock.items[assessment]:
-        right = stock.key[assessment][item.item]["right"]
-        if item.kind == "choice":
-            assert right not in release_text, f"{item.item}: answer in release"
-        if item.kind == "written":
-            assert right[:60] not in release_text, f"{item.item}: model answer in release"
-    for cell in stock.source[assessment].cells:
-        for line in cell.source.splitlines():
-            if line.startswith("assert "):
-                assert line not in release_text, "hidden test in release"
+def _secrets(bank) -> list[str]:
+    """Texts that must never reach a trainee before grading: solutions of data tasks,
+    anchors and model answers of written items, explanations of keys."""
+    out = []
+    for slot in bank.slots:
+        for v in slot.variants:
+            if v.solution:  # the line(s) the trainee has to complete
+                given = {line.strip() for line in v.starter.splitlines()}
+                out += [line.strip() for line in v.solution.splitlines() if line.strip() not in given]
+            for c in v.criteria:
+                out += [lv.anchor.en for lv in c.levels] + [lv.anchor.zh for lv in c.levels]
+            for text in (v.model, v.why):
+                if text is not None:
+                    out += [text.en[:80], text.zh[:40]]
+    return [s for s in out if len(s) >= 12]
 
 
 @pytest.mark.parametrize("assessment", ASSESSMENTS)
-def test_stock_nbgrader_gives_the_source_full_marks_and_the_blank_release_zero(stock, assessment):
-    items = stock.items[assessment]
+def test_what_trainees_get_holds_no_solution_key_anchor_or_model_answer(stock, assessment):
+    texts = [(stock.course.release(assessment) / f"{assessment}.ipynb").read_text(encoding="utf-8")]
+    texts += [p.read_text(encoding="utf-8") for p in (stock.course.home / ".exchange").rglob(f"{assessment}.ipynb")]
+    assert len(texts) >= 1 + len(STUDENTS)
+    secrets = _secrets(stock.banks[assessment])
+    assert secrets
+    for text in texts:
+        for marker in ("BEGIN SOLUTION", "END SOLUTION", "BEGIN HIDDEN TESTS", "assert "):
+            assert marker not in text
+        unescaped = nbformat.reads(text, as_version=4)
+        shown = "\n".join(c.source for c in unescaped.cells)
+        for secret in secrets:
+            assert secret not in shown, f"{secret[:40]!r} reaches trainees"
+
+
+@pytest.mark.parametrize("assessment", ASSESSMENTS)
+def test_stock_nbgrader_gives_right_answers_full_marks_and_the_blank_form_zero(stock, assessment):
+    bank = stock.banks[assessment]
     full = _scores(stock.course, "solution", assessment)
-    for i in items:
-        if i.kind != "written":
-            assert full[i.grade_id] == i.points, f"source scores {full[i.grade_id]} on {i.item}"
+    for s in bank.slots:
+        if s.kind != "written":
+            assert full[s.id] == s.points, f"the right answers score {full[s.id]} on {s.id}"
     blank = _scores(stock.course, "blank", assessment)
-    for i in items:
-        assert blank[i.grade_id] == 0, f"blank release scores {blank[i.grade_id]} on {i.item}"
+    for s in bank.slots:
+        assert blank[s.id] == 0, f"a blank form scores {blank[s.id]} on {s.id}"
 
 
 @pytest.mark.parametrize("assessment", ASSESSMENTS)
 def test_every_wrong_option_and_an_answer_off_tolerance_score_zero(stock, assessment):
-    items = stock.items[assessment]
+    bank = stock.banks[assessment]
     off = _scores(stock.course, "wrong0", assessment)  # stock nbgrader: the first wrong options, numbers off
-    for i in items:
-        if i.kind in ("choice", "numeric"):
-            assert off[i.grade_id] == 0, f"{i.item}: a wrong answer scores {off[i.grade_id]} (stock nbgrader)"
+    for s in bank.slots:
+        if s.kind in ("choice", "numeric"):
+            assert off[s.id] == 0, f"{s.id}: a wrong answer scores {off[s.id]} (stock nbgrader)"
     for k in range(1, stock.n_wrong[assessment]):  # the other wrong options, through tobops grade
         wrong = _scores(stock.ours, f"wrong{k}", assessment)
-        for i in items:
-            if i.kind == "choice":
-                assert wrong[i.grade_id] == 0, f"wrong option scores on {i.item}"
+        for s in bank.slots:
+            if s.kind == "choice":
+                assert wrong[s.id] == 0, f"wrong option scores on {s.id}"
 
 
 def test_tobops_grade_gives_every_cell_the_score_stock_nbgrader_gives(stock):
@@ -175,17 +197,20 @@ def test_nbgrader_export_works(stock):
 
 
 @pytest.mark.parametrize("assessment", ASSESSMENTS)
-def test_feedback_shows_no_hidden_test_and_names_what_to_revisit(stock, assessment):
+def test_feedback_names_what_to_revisit_and_shows_no_key_or_graders_notes(stock, assessment):
     assert stock.feedback.returncode == 0, stock.feedback.stderr[-3000:]
-    source = stock.source[assessment]
-    hidden = [line.strip() for c in source.cells for line in c.source.splitlines() if line.startswith("assert ")]
-    assert hidden
+    bank = stock.banks[assessment]
     for student in ("solution", "blank", "wrong0"):
         page = (stock.course.feedback(student, assessment) / f"{assessment}.html").read_text(encoding="utf-8")
         text = html.unescape(re.sub(r"<[^>]+>", "", page))  # what a reader sees, highlighting removed
-        assert "HIDDEN TESTS" not in text
-        for line in hidden:
-            assert line not in text, f"{student}'s feedback shows a hidden test"
+        assert "For the grader only" not in text and "仅供评分老师参考" not in text
+        for secret in _secrets(bank):
+            if student != "solution":  # the solution trainee wrote model answers themselves
+                assert secret not in text, f"{student}'s feedback shows {secret[:40]!r}"
     wrong = (stock.course.feedback("wrong0", assessment) / f"{assessment}.html").read_text(encoding="utf-8")
     wrong_text = html.unescape(re.sub(r"<[^>]+>", "", wrong))
     assert "is not right" in wrong_text and "Revisit Lesson" in wrong_text, "feedback names the items to revisit"
+    form = stock.forms[(assessment, "wrong0")]
+    for slot, key in forms.keys(bank, form).items():  # never the right answer: the variant may reach a colleague
+        if key.kind == "choice":
+            assert f"{slot} is right: {key.value}" not in wrong_text

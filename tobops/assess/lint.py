@@ -171,11 +171,15 @@ def lint(banks: list[Bank], lessons: dict | None = None) -> Report:
         f"{b.assessment} {min(len(s.variants) for s in b.slots)}-{max(len(s.variants) for s in b.slots)}"
         for b in banks if b.slots))
 
-    # --- giveaways: another item's key phrase in a rubric, criterion, feedback or item of the same assessment
+    # --- giveaways: another item's key phrase in a rubric, criterion, feedback or item of the same
+    # assessment; words common across the bank (client, process, ...) do not count as a key phrase
+    texts = [" ".join([v.stem.en, *(o.en for o in v.options)]).lower() for b in banks for s in b.slots for v in s.variants]
+    df = Counter(w for text in texts for w in set(re.findall(r"[a-z][a-z-]{5,}", text)))
+    common = {w for w, c in df.items() if c > 0.03 * len(texts)}
     for b in banks:
         for s in b.slots:
             for v in s.variants:
-                phrases = set(key_phrases(v))
+                phrases = set(key_phrases(v)) - common
                 if not phrases:
                     continue
                 for s2 in b.slots:

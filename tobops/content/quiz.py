@@ -23,6 +23,10 @@ A question in TOML::
 
 Numeric self-checks (``check_number``) use ``expected`` and ``tolerance`` instead of
 ``options``/``answer``.
+
+The Chinese edition reads ``prompt_zh``, ``options_zh``, ``why_zh``, ``why_wrong_zh`` and
+``hint_zh`` beside each English field (:func:`tobops.content.lang.setup` picks the edition);
+the answer is the same position in both.
 """
 from __future__ import annotations
 
@@ -32,6 +36,7 @@ import ipywidgets as widgets
 from IPython.display import display
 
 from tobops.content.course import lesson as _lesson
+from tobops.content.lang import current, pick, t
 
 
 def _find(lesson_id: str, qid: str) -> dict:
@@ -45,24 +50,31 @@ def _section_hint(lesson_id: str, q: dict) -> str:
     sec = q.get("section")
     if not sec:
         return ""
-    title = _lesson(lesson_id).section_title(sec)
+    title = _lesson(lesson_id).section_title(sec, current())
+    if current() == "zh":
+        return f"请复习第 {sec} 节" + (f"（{title}）" if title else "") + "。"
     return f" Revisit section {sec}" + (f" ({title})" if title else "") + "."
+
+
+def options(q: dict) -> list[str]:
+    return q["options_zh"] if current() == "zh" and q.get("options_zh") else q["options"]
 
 
 def feedback(lesson_id: str, qid: str, choice: int | None) -> tuple[bool, str]:
     """Return (correct, message) for a 1-based option number."""
     q = _find(lesson_id, qid)
     if choice is None:
-        return False, "Pick an option first."
+        return False, t("Pick an option first.", "请先选一个选项。")
     if choice == int(q["answer"]):
-        return True, "Correct. " + q.get("why", "")
-    return False, "Not quite. " + q.get("why_wrong", "Think again about this.") + _section_hint(lesson_id, q)
+        return True, t("Correct. ", "答对了。") + pick(q, "why")
+    return False, t("Not quite. ", "还不对。") + pick(q, "why_wrong", t("Think again about this.", "再想一想。")) \
+        + _section_hint(lesson_id, q)
 
 
 def _question_widget(lesson_id: str, q: dict) -> widgets.Widget:
-    labels = [f"{chr(65 + i)}) {opt}" for i, opt in enumerate(q["options"])]
+    labels = [f"{chr(65 + i)}) {opt}" for i, opt in enumerate(options(q))]
     radio = widgets.RadioButtons(options=labels, value=None, layout={"width": "max-content"})
-    button = widgets.Button(description="Check", button_style="primary")
+    button = widgets.Button(description=t("Check", "检查"), button_style="primary")
     out = widgets.HTML()
 
     def on_click(_):
@@ -72,7 +84,8 @@ def _question_widget(lesson_id: str, q: dict) -> widgets.Widget:
         out.value = f'<div style="color:{colour}">{"✔" if ok else "✘"} {html.escape(msg)}</div>'
 
     button.on_click(on_click)
-    prompt = widgets.HTML(f"<b>Self-check ({html.escape(q['id'])}):</b> {html.escape(q['prompt'])}")
+    prompt = widgets.HTML(f"<b>{t('Self-check', '自测')} ({html.escape(q['id'])}):</b> "
+                          f"{html.escape(pick(q, 'prompt'))}")
     return widgets.VBox([prompt, radio, button, out])
 
 
@@ -89,11 +102,12 @@ def check_number(lesson_id: str, qid: str, value) -> bool:
     try:
         got = float(value)
     except (TypeError, ValueError):
-        print(f"✘ {qid}: expected a number, got {value!r}.")
+        print(f"✘ {qid}: " + t(f"expected a number, got {value!r}.", f"这里要的是一个数字，现在是 {value!r}。"))
         return False
     ok = abs(got - float(q["expected"])) <= float(q.get("tolerance", 0))
     if ok:
-        print(f"✔ {qid}: {got:g} is right. " + q.get("why", ""))
+        print(f"✔ {qid}: {got:g} " + t("is right. ", "答对了。") + pick(q, "why"))
     else:
-        print(f"✘ {qid}: {got:g} is not right yet." + _section_hint(lesson_id, q) + " " + q.get("hint", ""))
+        print(f"✘ {qid}: {got:g} " + t("is not right yet.", "还不对。") + _section_hint(lesson_id, q) + " "
+              + pick(q, "hint"))
     return ok

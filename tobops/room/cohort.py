@@ -33,6 +33,7 @@ WEAK_TEXT = {"en": "ToB is different from ToC, so it is fine.", "zh": "ToB 和 T
 class Trainee:
     id: str
     profile: str
+    lang: str = "en"  # the edition they work in: every third synthetic trainee works in Chinese
 
 
 def cohort(size: int = 12, seed: int = 7) -> list[Trainee]:
@@ -42,7 +43,7 @@ def cohort(size: int = 12, seed: int = 7) -> list[Trainee]:
     out = []
     for i, profile in enumerate(profiles):
         name = NAMES[i % len(NAMES)] + ("" if i < len(NAMES) else str(i // len(NAMES)))
-        out.append(Trainee(f"t{i + 1:03d}-{name}", profile))
+        out.append(Trainee(f"t{i + 1:03d}-{name}", profile, "zh" if i % 3 == 2 else "en"))
     rng.shuffle(out)
     return sorted(out, key=lambda t: t.id)
 

@@ -56,7 +56,7 @@ def prepare(dest: str | Path, assessments: list[str] | None = None, size: int = 
     assessments = assessments or course.assessments()
     trainees = cohort.cohort(size, seed)
     if profiles:
-        trainees = [cohort.Trainee(t.id, p) for t, p in zip(trainees, profiles)]
+        trainees = [cohort.Trainee(t.id, p, t.lang) for t, p in zip(trainees, profiles)]
     with chdir(course.home):
         api = course.api()
         cfg = course.config()
@@ -65,7 +65,7 @@ def prepare(dest: str | Path, assessments: list[str] | None = None, size: int = 
                 gb.update_or_create_student(t.id)
         roster = course.roster()
         for t in trainees:
-            roster.set_lang(t.id, langs.get(t.id, "en") if langs else "en")
+            roster.set_lang(t.id, langs.get(t.id, t.lang) if langs else t.lang)
         for a in assessments:
             release.release(course, a)
             for i, t in enumerate(trainees):

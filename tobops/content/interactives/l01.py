@@ -19,6 +19,9 @@ from dataclasses import dataclass, field
 import pandas as pd
 
 
+#: the widget builders a lesson displays (what tobops.content.timing counts as widgets)
+WIDGETS = ('role_explorer',)
+
 @dataclass(frozen=True)
 class Role:
     label: str                              # English name with the Chinese term

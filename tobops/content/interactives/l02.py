@@ -26,6 +26,9 @@ import ipywidgets as widgets
 import numpy as np
 import pandas as pd
 
+#: the widget builders a lesson displays (what tobops.content.timing counts as widgets)
+WIDGETS = ('decision_room', 'read_calculator')
+
 ROLES: tuple[str, ...] = ("user", "evaluator", "budget_holder", "final_decider", "signer")
 ROLE_LABELS: dict[str, str] = {
     "user": "User (使用方)",

@@ -15,6 +15,9 @@ import html
 
 import pandas as pd
 
+#: the widget builders a lesson displays (what tobops.content.timing counts as widgets)
+WIDGETS = ('north_star_picker',)
+
 BUSINESSES = {
     "food_delivery_tool": "Food-delivery tool (like Ele.me 饿了么)",
     "ride_hailing_b": "Ride-hailing, B side (like Didi 滴滴打车)",

@@ -28,6 +28,9 @@ import ipywidgets as widgets
 import numpy as np
 import pandas as pd
 
+#: the widget builders a lesson displays (what tobops.content.timing counts as widgets)
+WIDGETS = ('save_or_make',)
+
 MODELS = ("project_one_off", "saas_subscription")
 MODEL_LABELS = {"project_one_off": "One-off project (一锤子买卖)", "saas_subscription": "SaaS subscription"}
 SIZES = ("small_b", "mid", "large")

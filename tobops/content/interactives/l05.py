@@ -23,6 +23,9 @@ import ipywidgets as widgets
 import numpy as np
 import pandas as pd
 
+#: the widget builders a lesson displays (what tobops.content.timing counts as widgets)
+WIDGETS = ('claim_builder',)
+
 STATISTICS = ("median", "mean", "max")
 CLOSED_STAGES = ("won", "lost")
 

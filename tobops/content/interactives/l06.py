@@ -21,6 +21,9 @@ import html
 
 import pandas as pd
 
+#: the widget builders a lesson displays (what tobops.content.timing counts as widgets)
+WIDGETS = ('visit_cockpit', 'training_quiz')
+
 # --------------------------------------------------------------------------------------
 # The eight tasks (seed 003, part d) with one deliverable each [course synthesis for the
 # deliverable column].

@@ -17,6 +17,9 @@ import html
 
 import pandas as pd
 
+#: the widget builders a lesson displays (what tobops.content.timing counts as widgets)
+WIDGETS = ('go_no_go_widget', 'partnership_matcher')
+
 CONTENT_TYPES: dict[str, str] = {
     "event_report": "Event reports (活动报道)",
     "tech_product_sharing": "Tech/product sharing (技术产品分享)",

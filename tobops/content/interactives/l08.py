@@ -39,6 +39,9 @@ import ipywidgets as widgets
 import numpy as np
 import pandas as pd
 
+#: the widget builders a lesson displays (what tobops.content.timing counts as widgets)
+WIDGETS = ('framework_navigator', 'ticket_triage')
+
 CLOSED_STAGES = ("won", "lost")
 
 # ---------------------------------------------------------------------------
