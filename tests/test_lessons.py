@@ -6,6 +6,7 @@ import json
 import re
 import shutil
 import subprocess
+import tomllib
 from pathlib import Path
 
 import nbformat
@@ -15,7 +16,7 @@ from conftest import REPO
 from tobops.content import course as course_meta
 from tobops.content.notebooks import execute
 
-LESSONS = sorted((REPO / "lessons").glob("*.ipynb"))
+LESSONS = sorted((REPO / "lessons").glob("*.ipynb")) + sorted((REPO / "lessons" / "zh").glob("*.ipynb"))
 TRACKED = [REPO / p for p in subprocess.run(["git", "ls-files", "*.ipynb"], cwd=REPO, capture_output=True,
                                             text=True).stdout.split()]
 
@@ -54,26 +55,48 @@ def _text(nb) -> str:
     return "\n".join(c.source for c in nb.cells)
 
 
-@pytest.mark.parametrize("les", [l for l in course_meta.lessons() if l.number > 0], ids=lambda l: l.id)
-def test_lesson_follows_the_standard(les):
-    nb = nbformat.read(REPO / les.notebook, as_version=4)
+SOURCES = tomllib.loads((REPO / "tobops" / "content" / "data" / "sources.toml").read_text(encoding="utf-8"))["source"]
+HEADINGS = {"en": ("Questions", "Learning objectives", "Key points", "Time", "Reading list", "Show a worked solution"),
+            "zh": ("本课要回答的问题", "学习目标", "要点", "用时", "阅读材料", "查看参考解答")}
+
+
+@pytest.mark.parametrize("les, lang", [(l, g) for l in course_meta.lessons() if l.number > 0 for g in ("en", "zh")],
+                         ids=lambda v: v.id if hasattr(v, "id") else v)
+def test_lesson_follows_the_standard(les, lang):
+    path = REPO / les.notebook_in(lang)
+    if lang == "zh" and not path.exists():
+        pytest.fail(f"{les.id}: no Chinese edition yet")
+    nb = nbformat.read(path, as_version=4)
     text = _text(nb)
+    questions, objectives_h, key_points, time_word, reading, solution = HEADINGS[lang]
     first = nb.cells[0].source
-    assert f"{les.number:02d}" in first and "Time" in first and str(les.minutes) in first
+    minutes = les.minutes_zh if lang == "zh" else les.minutes
+    assert f"{les.number:02d}" in first and time_word in first and str(minutes) in first
+    assert reading in first, "a reading list in the first cell"
     for seed in les.seeds:
-        assert seed in text, f"{les.id} does not name its source {seed}"
-    assert re.search(r"#+ *Learning objectives", text) and re.search(r"#+ *Questions", text)
-    for oid, objective in les.objectives.items():
+        src = next(s for s in SOURCES if s["file"] == seed)
+        assert seed in first and src["short"][lang] in first, f"{les.id}: the reading list lacks {src['short'][lang]}"
+    rest = "\n".join(c.source for c in nb.cells[1:])
+    assert not re.search(r"\bseed 00\d|00[0-4]_[0-9a-f]{16}", rest, re.I), \
+        "articles are named by their short titles; file names only in the reading list"
+    assert re.search(rf"#+ *{objectives_h}", text) and re.search(rf"#+ *{questions}", text)
+    for oid in les.objectives:
         assert f"**{oid}**" in text, f"{les.id}: objective {oid} is not listed"
     for section in les.sections:
         assert re.search(rf"^#+ *{re.escape(section)}\b", text, re.M), f"{les.id}: no heading for section {section}"
-    assert re.search(r"#+ *Key points", text)
-    assert "<details>" in text, "an exercise with a revealable worked solution"
+    assert re.search(rf"#+ *{key_points}", text)
+    assert f"<summary>{solution}</summary>" in text, "an exercise with a revealable worked solution"
     assert "load(" in text and ("plt." in text or "ax." in text), "a pandas worked example with a chart"
     assert "quiz(" in text, "self-checks"
     assert f"interactives import l{les.number:02d}" in text or f"interactives.l{les.number:02d}" in text
     if les.assessment:
         assert les.assessment in text, "points to its assessment"
+
+
+def test_objectives_name_no_source_file():
+    for les in course_meta.lessons():
+        for oid, text in {**les.objectives, **les.objectives_zh}.items():
+            assert not re.search(r"\bseed 00\d|00[0-4]_[0-9a-f]{16}", text, re.I), f"{oid} names a source file"
 
 
 @pytest.mark.parametrize("les", course_meta.lessons(), ids=lambda l: l.id)
@@ -94,11 +117,29 @@ def test_self_checks_are_well_formed_and_their_answers_stay_out_of_the_notebook(
     assert "answer =" not in text
 
 
+def test_self_check_keys_are_spread_over_the_positions():
+    from collections import Counter
+
+    by_count: dict[int, Counter] = {}
+    for les in course_meta.lessons():
+        for q in les.quiz:
+            if "options" in q:
+                by_count.setdefault(len(q["options"]), Counter())[int(q["answer"])] += 1
+    for k, counts in by_count.items():
+        total = sum(counts.values())
+        if total < 8:
+            continue
+        for pos in range(1, k + 1):
+            share = counts.get(pos, 0) / total
+            assert abs(share - 1 / k) <= 0.10, f"{k}-option self-checks: position {pos} holds {share:.0%} of keys"
+
+
 def test_readme_lists_every_lesson_with_its_time_and_assessment():
     readme = (REPO / "README.md").read_text(encoding="utf-8")
     for les in course_meta.lessons():
         row = next((line for line in readme.splitlines() if f"]({les.notebook})" in line), None)
         assert row, f"README does not list {les.notebook}"
-        assert f"| {les.minutes} min |" in row
+        assert f"]({les.notebook_in('zh')})" in row, f"README does not link the Chinese edition of {les.id}"
+        assert f"| {les.minutes} min | {les.minutes_zh} min |" in row
         if les.assessment:
             assert f"`{les.assessment}`" in row

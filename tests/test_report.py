@@ -96,3 +96,64 @@ def test_report_renders_for_500_trainees_and_opens_in_chromium(tmp_path):
     # charts are there: many non-white, non-text colours (the heatmap and bar charts)
     colours = np.unique((img[..., :3] * 255).astype(np.uint8).reshape(-1, 3), axis=0)
     assert len(colours) > 200
+
+
+def test_a_variant_that_behaves_differently_from_its_siblings_is_flagged():
+    subs, items = cohort_tables(120)
+    q2 = (items["assessment"] == "02-tob-vs-toc") & (items["item"] == "q2")
+    items.loc[q2, "variant"] = np.where(np.arange(q2.sum()) % 2 == 0, "q2a", "q2b")
+    easy = q2 & (items["variant"] == "q2b")
+    items.loc[easy, "score"] = items.loc[easy, "max_score"]  # q2b: everyone right
+    items.loc[q2 & (items["variant"] == "q2a"), "score"] = 0.0  # q2a: everyone wrong
+    stats = analysis.variant_statistics(items).set_index(["assessment", "item", "variant"])
+    assert "behaves differently" in stats.loc[("02-tob-vs-toc", "q2", "q2a"), "flag"]
+    assert (stats.loc[("02-tob-vs-toc", "q3")]["flag"] == "").all()
+
+
+def test_an_item_whose_facility_differs_by_language_is_flagged():
+    subs, items = cohort_tables(120)
+    items["lang"] = np.where(items["trainee"].str[-1].astype(int) % 2 == 0, "en", "zh")
+    q4 = (items["assessment"] == "02-tob-vs-toc") & (items["item"] == "q4")
+    items.loc[q4 & (items["lang"] == "zh"), "score"] = 0.0
+    items.loc[q4 & (items["lang"] == "en"), "score"] = 2.0
+    stats = analysis.language_statistics(items).set_index(["assessment", "item"])
+    assert "check the translation" in stats.loc[("02-tob-vs-toc", "q4"), "flag"]
+    assert stats.loc[("02-tob-vs-toc", "q1"), "flag"] == ""
+
+
+def test_late_attempts_do_not_count_and_borderline_results_are_named():
+    subs, items = cohort_tables(30)
+    cert = subs["assessment"] == CERTIFICATION
+    late = subs.index[cert][0]
+    subs.loc[late, "late_minutes"] = 12.0
+    verdicts = analysis.certification(subs, CERTIFICATION, 60.0, sem_percent=5.0).set_index("trainee")
+    assert verdicts.loc[subs.loc[late, "trainee"], "certification"] == "late: not counted"
+    near = verdicts[(verdicts["percent"] - 60).abs() < 5]
+    far = verdicts[(verdicts["percent"] - 60).abs() >= 5]
+    assert all("borderline" in v for v in near["certification"] if v != "late: not counted")
+    assert not any("borderline" in v for v in far["certification"])
+
+
+def test_reliability_is_high_for_a_consistent_cohort_and_low_for_noise():
+    subs, items = cohort_tables(200)
+    consistent = analysis.reliability(items, CERTIFICATION)
+    assert consistent["n"] == 200 and consistent["alpha"] > 0.5 and consistent["sem_percent"] > 0
+    noisy = items.copy()
+    rng = np.random.default_rng(3)
+    noisy["score"] = rng.integers(0, 2, len(noisy)) * noisy["max_score"]
+    assert analysis.reliability(noisy, CERTIFICATION)["alpha"] < 0.3
+
+
+def test_the_report_speaks_chinese_and_each_trainee_page_its_trainees_language(tmp_path):
+    import warnings
+
+    subs, items = cohort_tables(8)
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        paths = report.render(subs, items, ["02-tob-vs-toc", CERTIFICATION], tmp_path, "synthetic", lang="zh",
+                              trainee_langs={"t0001": "en"})
+    assert not [w for w in caught if "Glyph" in str(w.message)], "Chinese chart text renders (a CJK font)"
+    html = paths["html"].read_text()
+    assert "谁已准备好" in html and "题目分析" in html and 'lang="zh-CN"' in html
+    assert "反馈" in (tmp_path / "trainees" / "t0000.html").read_text()
+    assert "Feedback for t0001" in (tmp_path / "trainees" / "t0001.html").read_text()

@@ -4,7 +4,7 @@
     tobops demo [--dir DIR] [--trainees N]       run a whole cohort cycle and write a report
     tobops grade ASSESSMENT | --all [--student NAME] [--workers N] [--force] [--cell-timeout S ...]
     tobops export [ASSESSMENT | --all] [--out DIR]
-    tobops report [ASSESSMENT | --all] [--out DIR]
+    tobops report [ASSESSMENT | --all] [--out DIR] [--lang zh]
     tobops build [ASSESSMENT ...] [--check]      build nbgrader's source notebooks from the item bank
     tobops release ASSESSMENT [--minutes N]      give every trainee their own form (a timed window)
     tobops retake ASSESSMENT TRAINEE             a new form (the next attempt) for one trainee
@@ -102,7 +102,8 @@ def cmd_report(args) -> int:
     from tobops.insight import report
 
     course = coursedir.find(args.course)
-    for k, p in report.html_report(course, _assessments(course, args), args.out).items():
+    for k, p in report.html_report(course, _assessments(course, args), args.out, lang=args.lang,
+                                   count_late=args.count_late).items():
         print(f"{k}: {p}")
     return 0
 
@@ -279,6 +280,9 @@ def parser() -> argparse.ArgumentParser:
 
     r = sub.add_parser("report", help="write the HTML cohort report (and the CSVs)")
     _course_args(r, out=True)
+    r.add_argument("--lang", choices=["en", "zh"], default="en", help="the report's language (trainee pages: "
+                   "each trainee's own)")
+    r.add_argument("--count-late", action="store_true", help="count submissions made after the due date")
     r.set_defaults(func=cmd_report)
 
     b = sub.add_parser("build", help="build nbgrader's source notebooks from the item bank (assignments/bank/)")

@@ -133,6 +133,29 @@ def export(course: Course, assessments: list[str], out_dir: str | Path) -> dict[
     return write_csvs(*frames(course, assessments), out_dir)
 
 
+# --------------------------------------------------------------------------- strings
+
+def strings(lang: str = "en") -> dict[str, str]:
+    """The report's and the trainee pages' texts in ``lang`` (templates/strings.toml)."""
+    import tomllib
+
+    raw = tomllib.loads((Path(__file__).parent / "templates" / "strings.toml").read_text(encoding="utf-8"))
+    return raw["zh" if lang == "zh" else "en"]
+
+
+def _font(lang: str) -> None:
+    """A CJK font for Chinese chart text (the course's set-up installs one)."""
+    from tobops.content.lang import cjk_font
+
+    base = [f for f in plt.rcParams["font.sans-serif"] if f not in CJK_SET]
+    font = cjk_font() if lang == "zh" else None
+    plt.rcParams["font.sans-serif"] = ([font] if font else []) + base
+
+
+CJK_SET = {"WenQuanYi Zen Hei", "WenQuanYi Micro Hei", "Noto Sans CJK SC", "Noto Sans SC", "Source Han Sans SC",
+           "SimHei", "Microsoft YaHei", "PingFang SC"}
+
+
 # --------------------------------------------------------------------------- charts
 
 def _png(fig) -> str:
@@ -142,7 +165,8 @@ def _png(fig) -> str:
     return "data:image/png;base64," + base64.b64encode(buf.getvalue()).decode("ascii")
 
 
-def item_chart(stats: pd.DataFrame, assessment: str) -> str | None:
+def item_chart(stats: pd.DataFrame, assessment: str, T: dict | None = None) -> str | None:
+    T = T or strings()
     df = stats[stats["assessment"] == assessment]
     if df.empty:
         return None
@@ -152,97 +176,124 @@ def item_chart(stats: pd.DataFrame, assessment: str) -> str | None:
     ax.set_ylim(0, 105)
     ax.axhline(100 * analysis.EASY, color="grey", lw=0.8, ls="--")
     ax.axhline(100 * analysis.HARD, color="grey", lw=0.8, ls="--")
-    ax.set_ylabel("points earned (% of possible)")
-    ax.set_xlabel("item (blue: choice, green: numeric, red: written)")
-    ax.set_title(f"{assessment}: facility per item (dashed: too easy / too hard)")
+    ax.set_ylabel(T["chart_items_y"])
+    ax.set_xlabel(T["chart_items_x"])
+    ax.set_title(T["chart_items_title"].format(a=assessment))
     return _png(fig)
 
 
-def progression_chart(prog: pd.DataFrame, mark: float = PASS_MARK) -> str | None:
+def progression_chart(prog: pd.DataFrame, mark: float = PASS_MARK, T: dict | None = None) -> str | None:
+    T = T or strings()
     df = prog.dropna(subset=["mean"])
     if df.empty:
         return None
     fig, ax = plt.subplots(figsize=(max(5, 0.8 * len(df) + 2), 3.2))
-    ax.plot(df["assessment"], df["mean"], marker="o", label="mean")
-    ax.plot(df["assessment"], df["median"], marker="s", ls="--", label="median")
-    ax.axhline(mark, color="#1a7f37", lw=0.8, ls=":", label=f"certification pass mark {mark:g}%")
+    ax.plot(df["assessment"], df["mean"], marker="o", label=T["chart_prog_mean"])
+    ax.plot(df["assessment"], df["median"], marker="s", ls="--", label=T["chart_prog_median"])
+    ax.axhline(mark, color="#1a7f37", lw=0.8, ls=":", label=T["chart_prog_mark"].format(m=mark))
     ax.set_ylim(0, 105)
-    ax.set_ylabel("score (% of possible points)")
-    ax.set_xlabel("assessment, in course order")
-    ax.set_title("Progression: how the cohort scores after each lesson")
+    ax.set_ylabel(T["chart_prog_y"])
+    ax.set_xlabel(T["chart_prog_x"])
+    ax.set_title(T["chart_prog_title"])
     ax.legend(loc="lower left", fontsize=8)
     plt.setp(ax.get_xticklabels(), rotation=30, ha="right")
     return _png(fig)
 
 
-def mastery_chart(m: pd.DataFrame, max_rows: int = 60) -> tuple[str | None, str]:
+def mastery_chart(m: pd.DataFrame, max_rows: int = 60, T: dict | None = None) -> tuple[str | None, str]:
+    T = T or strings()
     if m.empty:
         return None, ""
     note = ""
     if len(m) > max_rows:  # show the weakest trainees; the full table is in mastery.csv
         m = m.loc[m.mean(axis=1).sort_values().index[:max_rows]]
-        note = f"Showing the {max_rows} trainees with the lowest mastery; mastery.csv has everyone."
+        note = T["mastery_note"].format(n=max_rows)
     fig, ax = plt.subplots(figsize=(max(6, 0.45 * m.shape[1] + 2.5), max(2.5, 0.22 * m.shape[0] + 1.5)))
     cmap = plt.get_cmap("RdYlGn").with_extremes(bad="#d0d0d0")
     data = np.ma.masked_invalid(m.to_numpy(dtype=float))
     im = ax.imshow(data, aspect="auto", cmap=cmap, vmin=0, vmax=1, interpolation="nearest")
     ax.set_xticks(range(m.shape[1]), m.columns, rotation=60, ha="right", fontsize=7)
     ax.set_yticks(range(m.shape[0]), m.index, fontsize=7)
-    ax.set_xlabel("learning objective")
-    ax.set_ylabel("trainee")
-    ax.set_title("Mastery: share of each objective's points earned (grey: not assessed)")
-    fig.colorbar(im, ax=ax, fraction=0.03, label="share of points")
+    ax.set_xlabel(T["chart_mastery_x"])
+    ax.set_ylabel(T["chart_mastery_y"])
+    ax.set_title(T["chart_mastery_title"])
+    fig.colorbar(im, ax=ax, fraction=0.03, label=T["chart_mastery_bar"])
     return _png(fig), note
 
 
 # --------------------------------------------------------------------------- HTML
 
-def _where(lesson_id: str, sections: str) -> str:
+def _where(lesson_id: str, sections: str, lang: str = "en", T: dict | None = None) -> str:
+    T = T or strings(lang)
     try:
         les = get_lesson(lesson_id)
     except KeyError:
         return f"{lesson_id} {sections}"
-    parts = [f"§{s} {les.section_title(s)}".strip() for s in str(sections).split(", ") if s]
-    return f"Lesson {les.number:02d} ({les.title}): " + "; ".join(parts)
+    parts = [f"§{s} {les.section_title(s, lang)}".strip() for s in str(sections).split(", ") if s]
+    return T["lesson_where"].format(n=les.number, title=les.title_in(lang), parts="; ".join(parts))
 
 
-def _objective_text(oid: str) -> str:
+def _objective_text(oid: str, lang: str = "en") -> str:
     from tobops.content.course import objectives
 
-    return objectives().get(oid, "")
+    return objectives(lang).get(oid, "")
+
+
+STATUS_KEY = {Status.GRADED.value: "status_graded", Status.MANUAL.value: "status_manual",
+              Status.FAILED.value: "status_failed", Status.MISSING.value: "status_missing"}
+
+
+def _status(status: str, T: dict) -> str:
+    return T[STATUS_KEY[status]] if status in STATUS_KEY else status
+
+
+def _verdict(text: str, T: dict) -> str:
+    """analysis.certification's verdict in the report's language."""
+    if text.startswith("no result ("):
+        return T["no_result"].format(status=_status(text[len("no result ("):-1], T))
+    out = text
+    for en, key in (("late: not counted", "late_not_counted"), ("pending (manual grading)", "pending"),
+                    ("borderline: within one standard error of the cut", "borderline"), ("pass", "pass"),
+                    ("fail", "fail"), ("not taken", "not_taken_short")):
+        out = out.replace(en, T[key])
+    return out
 
 
 def _fmt(x, digits=1) -> str:
     return "" if x is None or (isinstance(x, float) and np.isnan(x)) else f"{x:.{digits}f}"
 
 
-def pass_mark(course: Course) -> tuple[float, str]:
+def pass_mark(course: Course) -> tuple[float, int]:
     """The certification's pass mark: the modified-Angoff cut score of its bank when every
-    slot is rated, else the course's fixed mark; and a sentence saying which."""
+    slot is rated (and how many slots rated it), else the course's fixed mark (and 0)."""
     if course.bank_path(CERTIFICATION).exists():
         bank = course.bank(CERTIFICATION)
         if all(s.angoff is not None for s in bank.slots):
-            cut = round(100 * cut_score(bank), 1)
-            return cut, (f"set by the modified Angoff method: the points a minimally ready rep is expected to earn, "
-                         f"from the ratings of the exam's {len(bank.slots)} items")
-    return PASS_MARK, "the course's fixed pass mark (the exam's items have no Angoff ratings)"
+            return round(100 * cut_score(bank), 1), len(bank.slots)
+    return PASS_MARK, 0
 
 
-def html_report(course: Course, assessments: list[str], out_dir: str | Path,
-                title: str = "ToB Ops Academy: cohort report", count_late: bool = False) -> dict[str, Path]:
-    """``tobops report``: the CSVs and the HTML report of the course's results."""
+def html_report(course: Course, assessments: list[str], out_dir: str | Path, lang: str = "en",
+                count_late: bool = False) -> dict[str, Path]:
+    """``tobops report``: the CSVs and the HTML report of the course's results (in ``lang``;
+    each trainee's page in that trainee's language)."""
     subs = submissions_frame(course, assessments, count_late)
     items = items_frame(course, assessments, subs)
     paths = write_csvs(subs, items, out_dir)
-    mark, how = pass_mark(course)
-    paths.update(render(subs, items, assessments, out_dir, str(course.home), title, mark, how))
+    mark, rated = pass_mark(course)
+    paths.update(render(subs, items, assessments, out_dir, str(course.home), mark=mark, rated=rated, lang=lang,
+                        trainee_langs=course.roster().langs()))
     return paths
 
 
 def render(subs: pd.DataFrame, items: pd.DataFrame, assessments: list[str], out: Path, source: str,
-           title: str = "ToB Ops Academy: cohort report", mark: float = PASS_MARK,
-           mark_how: str = "the course's fixed pass mark") -> dict[str, Path]:
+           title: str | None = None, mark: float = PASS_MARK, rated: int = 0, lang: str = "en",
+           trainee_langs: dict[str, str] | None = None) -> dict[str, Path]:
     """Write report.html, trainees/*.html and the analysis CSVs from the two tables."""
+    T = strings(lang)
+    _font(lang)
+    title = title or T["title"]
+    mark_how = T["mark_angoff"].format(n=rated) if rated else T["mark_fixed"]
     out = Path(out)
     out.mkdir(parents=True, exist_ok=True)
     paths: dict[str, Path] = {}
@@ -276,19 +327,19 @@ def render(subs: pd.DataFrame, items: pd.DataFrame, assessments: list[str], out:
             if r["status"] == Status.MANUAL.value:
                 text += "✎"
             if len(mine) > 1:
-                text += f" (attempt {r['attempt']} of {mine['attempt'].max()})"
+                text += f" ({T['attempt']} {r['attempt']}/{mine['attempt'].max()})"
             if float(r["late_minutes"] or 0) > 0:
-                text += " late"
-            cells.append({"text": text, "css": CSS.get(r["status"], ""), "status": r["status"]})
+                text += " " + T["late"].format(m=float(r["late_minutes"]))
+            cells.append({"text": text, "css": CSS.get(r["status"], ""), "status": _status(r["status"], T)})
         c = cert_by.get(t, "not taken")
-        trainees.append({"id": t, "cells": cells, "cert": c, "cert_css": c.split(" ")[0],
+        trainees.append({"id": t, "cells": cells, "cert": _verdict(c, T), "cert_css": c.split(" ")[0],
                          "weak": ", ".join(weak_by_trainee.get(t, [])[:3])})
 
     weakest = []
     for r in analysis.weakest_objectives(items, n=8).itertuples():
-        weakest.append({"objective": r.objective, "text": _objective_text(r.objective),
+        weakest.append({"objective": r.objective, "text": _objective_text(r.objective, lang),
                         "mastery": _fmt(100 * r.mastery, 0), "trainees_below": r.trainees_below,
-                        "where": _where(r.lesson, r.sections)})
+                        "where": _where(r.lesson, r.sections, lang, T)})
     picks = items[items["kind"] == "choice"].groupby(["assessment", "item"])["picked"] \
         .agg(lambda s: ", ".join(f"{k}: {v}" for k, v in s.value_counts().sort_index().items()))
     item_blocks = []
@@ -305,19 +356,20 @@ def render(subs: pd.DataFrame, items: pd.DataFrame, assessments: list[str], out:
         lrows = [{"item": r.item, "n_en": r.n_en, "facility_en": _fmt(r.facility_en, 2), "n_zh": r.n_zh,
                   "facility_zh": _fmt(r.facility_zh, 2), "flag": r.flag}
                  for r in langs[langs["assessment"] == a].itertuples() if r.n_en and r.n_zh]
-        item_blocks.append({"id": a, "rows": rows, "chart": item_chart(stats, a), "variants": vrows,
+        item_blocks.append({"id": a, "rows": rows, "chart": item_chart(stats, a, T), "variants": vrows,
                             "langs": lrows})
     attention = [{"trainee": r.trainee, "assessment": r.assessment + (f" (attempt {r.attempt})" if r.attempt > 1 else ""),
-                  "status": r.status, "css": CSS.get(r.status, ""), "reason": r.reason, "problems": r.problems}
+                  "status": _status(r.status, T), "css": CSS.get(r.status, ""), "reason": r.reason,
+                  "problems": r.problems}
                  for r in subs.itertuples() if r.needs_attention]
     manual = analysis.manual_queue(items).to_dict("records")
-    chart, note = mastery_chart(m)
+    chart, note = mastery_chart(m, T=T)
     html = TEMPLATES.get_template("report.html.j2").render(
         title=title, generated=dt.datetime.now().strftime("%Y-%m-%d %H:%M"), course=source,
         n_trainees=subs["trainee"].nunique(), assessments=assessments, exam=CERTIFICATION, pass_mark=f"{mark:g}",
         mark_how=mark_how, reliability=rel, sem=_fmt(rel["sem_percent"]), alpha=_fmt(rel["alpha"], 2),
-        cert_counts=cert["certification"].value_counts().to_dict() if len(cert) else {},
-        trainees=trainees, progression_chart=progression_chart(prog, mark),
+        cert_counts={_verdict(k, T): v for k, v in cert["certification"].value_counts().items()} if len(cert) else {},
+        trainees=trainees, progression_chart=progression_chart(prog, mark, T), T=T,
         progression=[{"assessment": r.assessment, "graded": int(r.graded) if r.graded == r.graded else 0,
                       "mean": _fmt(r.mean), "median": _fmt(r.median)} for r in prog.itertuples()],
         mastery_chart=chart, mastery_note=note, weakest=weakest, weak_pct=f"{100 * analysis.WEAK:g}",
@@ -325,34 +377,39 @@ def render(subs: pd.DataFrame, items: pd.DataFrame, assessments: list[str], out:
         item_blocks=item_blocks, manual=manual, attention=attention)
     paths["html"] = out / "report.html"
     paths["html"].write_text(html, encoding="utf-8")
-    paths["trainees"] = trainee_pages(out / "trainees", subs, items, m, cert_by, mark)
+    paths["trainees"] = trainee_pages(out / "trainees", subs, items, m, cert_by, mark, trainee_langs or {}, lang)
     return paths
 
 
 def trainee_pages(out: Path, subs: pd.DataFrame, items: pd.DataFrame, m: pd.DataFrame,
-                  cert_by: dict[str, str], mark: float = PASS_MARK) -> Path:
+                  cert_by: dict[str, str], mark: float = PASS_MARK, langs: dict[str, str] | None = None,
+                  default_lang: str = "en") -> Path:
+    """One page per trainee, in that trainee's language (else the report's)."""
     out.mkdir(parents=True, exist_ok=True)
     tpl = TEMPLATES.get_template("trainee.html.j2")
     scored = analysis.scored(items)
+    by_lang = {lang: strings(lang) for lang in ("en", "zh")}
     for t in sorted(subs["trainee"].unique()):
+        lang = (langs or {}).get(t, default_lang)
+        T = by_lang[lang]
         rows = [{"assessment": r.assessment, "attempt": r.attempt, "counts": bool(r.counts),
-                 "late": f"{r.late_minutes:g} min late" if float(r.late_minutes or 0) > 0 else "",
-                 "status": r.status, "css": CSS.get(r.status, ""),
+                 "late": T["late"].format(m=float(r.late_minutes)) if float(r.late_minutes or 0) > 0 else "",
+                 "status": _status(r.status, T), "css": CSS.get(r.status, ""),
                  "score": "" if pd.isna(r.score) else f"{r.score:g} / {r.max_score:g}",
                  "percent": _fmt(r.percent, 0), "reason": r.reason, "problems": r.problems}
                 for r in subs[subs["trainee"] == t].itertuples()]
         mine = scored[(scored["trainee"] == t) & (scored["score"] < scored["max_score"])]
         wrong = [{"assessment": r.assessment, "item": r.item, "points": f"{r.score:g} / {r.max_score:g}",
-                  "where": _where(r.lesson, r.section)} for r in mine.itertuples()]
+                  "where": _where(r.lesson, r.section, lang, T)} for r in mine.itertuples()]
         weak = []
         if t in m.index:
             row = m.loc[t]
             for oid, share in row[row < analysis.WEAK].sort_values().items():
                 secs = ", ".join(sorted(set(scored.loc[scored["objective"] == oid, "section"].astype(str))))
-                weak.append({"id": oid, "text": _objective_text(oid), "mastery": _fmt(100 * share, 0),
-                             "where": _where(oid.split(".")[0], secs)})
+                weak.append({"id": oid, "text": _objective_text(oid, lang), "mastery": _fmt(100 * share, 0),
+                             "where": _where(oid.split(".")[0], secs, lang, T)})
         c = cert_by.get(t, "not taken")
         (out / f"{t}.html").write_text(tpl.render(
-            id=t, rows=rows, wrong=wrong, weak=weak, exam=CERTIFICATION, pass_mark=f"{mark:g}",
-            cert=c, cert_css=c.split(" ")[0], weak_pct=f"{100 * analysis.WEAK:g}"), encoding="utf-8")
+            T=T, id=t, rows=rows, wrong=wrong, weak=weak, exam=CERTIFICATION, pass_mark=f"{mark:g}",
+            cert=_verdict(c, T), cert_css=c.split(" ")[0], weak_pct=f"{100 * analysis.WEAK:g}"), encoding="utf-8")
     return out
