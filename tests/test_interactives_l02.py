@@ -220,3 +220,28 @@ def test_lesson_statements_hold_on_the_data(deals, stakeholders, content):
     heads = (narrow["tech_heads_reached"].sum() / narrow["reads"].sum()) / (
         wide["tech_heads_reached"].sum() / wide["reads"].sum())
     assert 12 <= heads <= 18                                           # "about 15 times"
+
+
+
+def test_widgets_follow_the_chinese_edition(deals, stakeholders, content):
+    import matplotlib.pyplot as plt
+
+    from tobops.content.lang import set_language, setup
+
+    try:
+        with plt.rc_context():      # setup("zh") also gives the charts a CJK font
+            setup("zh")
+            room = l02.decision_room(deals, stakeholders)
+            assert room.boxes["final_decider"].description == "拍板方"
+            room.boxes["final_decider"].value = True
+            assert "必须见过的角色" in room.output.value and "历史赢单率" in room.output.value
+            calc = l02.read_calculator(content)
+            assert "预计线索" in calc.output.value and "文章 A" in calc.output.value
+            assert calc.sliders["reads"].description == "总阅读数"
+            fig = l02.decision_flow_diagram()
+            texts = [t.get_text() for ax in fig.axes for t in ax.texts]
+            assert any(t.startswith("拍板方") for t in texts)
+            plt.close(fig)
+    finally:
+        set_language("en")
+    assert l02.decision_room(deals, stakeholders).boxes["final_decider"].description == "Final decider (拍板方)"

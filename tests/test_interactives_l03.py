@@ -115,3 +115,30 @@ def test_quiz_numbers_match_data(metrics):
     q = {x["id"]: x for x in lesson("L03").quiz}["calc-saas-renewals-lag"]
     s = metrics[metrics["business"] == "marketing_saas"].sort_values("week")
     assert abs(s["active_merchants"].shift(4).corr(s["renewals"]) - q["expected"]) <= q["tolerance"]
+
+
+
+def test_picker_follows_the_chinese_edition(metrics):
+    import matplotlib.pyplot as plt
+
+    from tobops.content.lang import set_language, setup
+
+    try:
+        with plt.rc_context():      # setup("zh") also gives the charts a CJK font
+            setup("zh")
+            box = l03.north_star_picker(metrics)
+            assert box.business_dropdown.description == "业务："
+            assert dict(box.business_dropdown.options)["营销类 SaaS"] == "marketing_saas"
+            assert "与收入的 r" in box.readout.value
+            box.business_dropdown.value = "marketing_saas"
+            box.moves_dropdown.value = "community_group_messages"
+            box.check_button.click()
+            assert "没有通往北极星指标的路径" in box.verdict.value
+            ok, msg = l03.tactic_feedback(metrics, "marketing_saas", "active_merchants", "新商家入门电话")
+            assert ok and "“新商家入门电话”" in msg
+            fig = l03._metric_figure(metrics, "marketing_saas", "active_merchants")
+            assert fig.axes[0].get_xlabel() == "2024 年第几周"
+            plt.close(fig)
+    finally:
+        set_language("en")
+    assert l03.north_star_picker(metrics).business_dropdown.description == "Business:"

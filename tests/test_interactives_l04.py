@@ -28,7 +28,7 @@ def test_won_by_model_matches_direct(deals):
         assert row["same_day_pct"] == pytest.approx(100 * (part["cycle_days"] == 0).mean())
 
 
-def test_models_show_seed_002_traits(deals):
+def test_models_show_the_articles_traits(deals):
     table = l04.won_by_model(deals)
     one_off, saas_row = table.loc["project_one_off"], table.loc["saas_subscription"]
     assert one_off["median_amount_cny"] > 10 * saas_row["median_amount_cny"]
@@ -108,9 +108,9 @@ def test_classify_verdicts(product, verdict):
         assert l04.classify(product, dept)["verdict"] == verdict
 
 
-def test_classify_seed_002_examples():
+def test_classify_the_articles_examples():
     bot = l04.classify("chatbot", "cost")
-    assert bot["fit_warning"] == "" and bot["source"] == "seed 002"
+    assert bot["fit_warning"] == "" and bot["source"] == "The Road to ToB Operations"
     assert "marketing-push" in bot["add_other"] or "marketing push" in bot["add_other"]
     crm = l04.classify("crm", "revenue")
     assert crm["fit_warning"] == "" and "刚需" in crm["why"]
@@ -198,3 +198,34 @@ def test_widget_builds_and_reacts():
     cash.sliders["months"].value = 24
     assert "never catches up" in cash.output.value
     plt.close("all")
+
+
+def test_widget_follows_the_chinese_edition():
+    import matplotlib.pyplot as plt
+
+    from tobops.content.lang import set_language
+
+    set_language("zh")
+    try:
+        ui = l04.save_or_make()
+        assert ui.get_title(0) == "省钱还是挣钱？"
+        clf = ui.classifier
+        assert clf.controls["product"].description == "产品"
+        assert ("客服聊天机器人", "chatbot") in clf.controls["product"].options
+        assert "省钱" in clf.output.value and "《通往To B运营之路》" in clf.output.value
+        clf.controls["product"].value = "crm"
+        assert "挣钱" in clf.output.value and "适配检查" in clf.output.value
+        assert "还要去了解" in clf.facts_output.value
+        assert l04.facts_status({})["missing"][0].startswith("1. 客户的营收模式")
+        assert l04.MODEL_LABELS["saas_subscription"] == "SaaS 订阅" and l04.SIZE_LABELS["large"] == "大客户"
+        cash = ui.cash
+        cash.sliders["price"].value = 10_000
+        cash.sliders["quote"].value = 100_000
+        cash.sliders["renewal"].value = 1.0
+        assert "第 10 个月" in cash.output.value
+        ax = l04.plot_cash(l04.cash_curves(10_000, 0.9, 36, 100_000))
+        assert "累计回款" in ax.get_title()
+    finally:
+        set_language("en")
+        plt.close("all")
+    assert l04.MODEL_LABELS["saas_subscription"] == "SaaS subscription"

@@ -131,3 +131,34 @@ def test_widget_builds_and_reacts(cases):
     assert "对外宣讲版" in doc.header.value
     doc.toggle.value = "internal"
     assert "内部培训版" in doc.header.value
+
+
+def test_widget_follows_the_chinese_edition(cases):
+    from tobops.content.lang import set_language
+
+    industry, metric = _pick(cases)
+    set_language("zh")
+    try:
+        ui = l05.claim_builder(cases)
+        assert ui.get_title(0) == "案例说法生成器"
+        claim = ui.claim
+        assert claim.controls["industry"].description == "行业"
+        assert ("金融", "finance") in claim.controls["industry"].options
+        claim.controls["industry"].value = industry
+        claim.controls["metric"].value = metric
+        assert (l05.metric_label(metric), metric) in claim.controls["metric"].options
+        claim.controls["statistic"].value = "max"
+        assert "有注水风险" in claim.output.value and "我们服务了" in claim.output.value
+        claim.controls["up_to"].value = True
+        assert "最高改善" in claim.output.value
+        watered = l05.claim_sentence(cases, industry, metric, "max", verified_only=True)
+        assert any("注水" in w for w in watered["warnings"]) and "We work" not in watered["sentence"]
+        doc = ui.outline
+        assert "读者" in doc.header.value and "内部培训版" in doc.header.value
+        doc.toggle.value = "external"
+        assert "对外宣讲版" in doc.header.value
+        assert l05.outline("external")["sections"][0][0] == "客户的问题"
+    finally:
+        set_language("en")
+    assert l05.outline("external")["sections"][0][0] == "The client's problem"
+    assert l05.industry_label("connected_car") == "connected car"

@@ -88,7 +88,7 @@ def test_visit_actions_by_title(stakeholders):
 
 def test_communication_strategy_marks_source():
     assert l06.communication_strategy("CEO").startswith("interests_discussion")
-    assert "seed 003" in l06.communication_strategy("frontline_user")
+    assert "The Two Hands of ToB Operations" in l06.communication_strategy("frontline_user")
     assert "[course synthesis]" in l06.communication_strategy("CFO")
 
 
@@ -126,7 +126,7 @@ def test_visit_cockpit_widget_runs(deals, stakeholders):
     assert "6/6" in parts["out"].value and "WARNING" not in parts["out"].value
     parts["toggles"]["goal"].value = "Reputation (图名)"
     parts["deal"].value = parts["deal"].options[-1][1]
-    parts["title"].value = parts["title"].options[-1]
+    parts["title"].value = parts["title"].options[-1][1]   # (label, person_title) pairs
     assert "MEETING MINUTES" in parts["out"].value
 
 
@@ -159,3 +159,33 @@ def test_dataframes_not_mutated(training, visits):
     l06.advance_rate_by_score(visits)
     pd.testing.assert_frame_equal(training, before_t)
     pd.testing.assert_frame_equal(visits, before_v)
+
+
+def test_widgets_follow_the_chinese_edition(deals, stakeholders):
+    from tobops.content.lang import set_language
+
+    set_language("zh")
+    try:
+        ui = l06.visit_cockpit(deals, stakeholders)
+        parts = ui._tobops
+        assert parts["deal"].description == "商机"
+        assert "警告" in parts["out"].value and "会议纪要" in parts["out"].value
+        assert "WARNING" not in parts["out"].value and "MEETING MINUTES" not in parts["out"].value
+        for box in parts["boxes"].values():
+            box.value = True
+        assert "清单得分: 6/6" in parts["out"].value and "警告" not in parts["out"].value
+        parts["toggles"]["goal"].value = "Reputation (图名)"   # the values stay the English keys
+        assert "图名" in parts["out"].value
+        assert "产品培训" in l06.communication_strategy("frontline_user")
+        assert "《ToB运营的两只手》" in l06.communication_strategy("frontline_user")
+
+        quiz = l06.training_quiz()
+        p = quiz._tobops
+        assert "安全检测" in quiz.children[0].value and "第 1 题" in quiz.children[1].value
+        for r, q in zip(p["radios"], l06.TRAINING_QUIZ):
+            assert [label for label, _ in r.options] == q["options_zh"]
+            r.value = q["options"][q["answer"]]
+        p["submit"].click()
+        assert "得分 5/5" in p["out"].value and "通过" in p["out"].value
+    finally:
+        set_language("en")

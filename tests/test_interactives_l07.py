@@ -109,7 +109,7 @@ def test_partnership_feedback():
         assert l07.check_partnership(i, s["answer"])[0]
         assert not l07.check_partnership(i, (s["answer"] + 1) % 3)[0]
     assert not l07.check_partnership(0, None)[0]
-    # seed 003's own example: security-detection API on a cloud platform -> third-party platform
+    # the article's own example: security-detection API on a cloud platform -> third-party platform
     cloud = next(s for s in l07.PARTNERSHIP_SCENARIOS if "cloud platform" in s["text"])
     assert cloud["answer"] == 2
 
@@ -151,3 +151,31 @@ def test_toml_numeric_self_check_matches_data(leads):
     q = next(q for q in lesson("L07").quiz if q["id"] == "overall_close_rate")
     got = round(leads.loc[leads["event_id"].notna(), "won"].mean() * 100, 1)
     assert got == pytest.approx(q["expected"], abs=q["tolerance"])
+
+
+def test_widgets_follow_the_chinese_edition(events, leads, content):
+    from tobops.content.lang import set_language
+
+    set_language("zh")
+    try:
+        ui = l07.go_no_go_widget(events, leads)
+        p = ui._tobops
+        assert p["attendees"].description == "参会人数"
+        p["share"].value = 0.05
+        assert "不去" in p["out"].value and "参会，3 项" in p["out"].value
+        p["mode"].value = "host"   # the values stay the English keys
+        assert "办会，5 项" in p["out"].value and "确定主题" in p["out"].value
+        assert len(l07.checklist("host")) == 5 and "每天同步" in l07.checklist("host")[1]
+
+        rep = l07.monthly_content_report(content, "2024-06")
+        assert any(s.startswith("UV 偏低") for s in rep["shortcomings"])
+
+        m = l07.partnership_matcher()
+        q = m._tobops
+        assert q["scenario"].options[0][0] == "情景 1" and "人脸识别" in m.children[1].value
+        assert [label for label, _ in q["pick"].options] == list(l07.PARTNERSHIP_TYPES_ZH)
+        q["pick"].value = l07.PARTNERSHIP_TYPES[l07.PARTNERSHIP_SCENARIOS[0]["answer"]]
+        q["button"].click()
+        assert "✔ 答对了" in q["out"].value
+    finally:
+        set_language("en")

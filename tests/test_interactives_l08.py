@@ -341,3 +341,49 @@ def test_text_claims_about_seed_users_and_renewal(seed_users, tickets, saas):
     assert bands.iloc[0] > bands.iloc[-1]
     trained = l08.renewal_by_trained(saas)["renewal_rate_pct"]
     assert trained[True] > trained[False]
+
+
+# ---------------------------------------------------------------------------
+# The Chinese edition
+# ---------------------------------------------------------------------------
+
+def test_widgets_and_charts_follow_the_chinese_edition(data, tickets, seed_users):
+    from tobops.content.lang import cjk_font, set_language
+
+    font = cjk_font()
+    rc = {"font.sans-serif": [font, *plt.rcParams["font.sans-serif"]], "font.family": "sans-serif"} if font else {}
+    set_language("zh")
+    try:
+        with plt.rc_context(rc):
+            nav = l08.framework_navigator(data)
+            assert "框架导航" in nav.children[0].value
+            assert "口碑传播" in nav.text.value and "灯塔效应" in nav.text.value and "作用" in nav.text.value
+            assert [label for label, _ in nav.buttons.options][0] == "1 打通渠道"
+            nav.buttons.value = "service"
+            assert "续费率" in nav.text.value and "标准化流程" in nav.text.value
+
+            fig, ax = plt.subplots()
+            l08.stage_chart("word_of_mouth", data, ax)
+            assert _cjk(ax.get_title()) and _cjk(ax.get_xlabel()) and _cjk(ax.get_ylabel())
+            assert all(_cjk(tick.get_text()) for tick in ax.get_xticklabels())
+
+            ui = l08.ticket_triage(tickets, seed=1)
+            assert "工单分诊" in ui.children[0].value
+            assert ui.category.description == "类别" and ui.check.description == "检查"
+            assert ("软件故障", "fault") in [tuple(o) for o in ui.category.options]
+            ui.check.click()
+            assert "请先选好类别和去向" in ui.feedback.value
+            row = ui.state["row"]
+            ui.category.value = row["category"]
+            ui.route.value = next(iter(ui.rules[row["category"]]))
+            ui.check.click()
+            assert "类别对了" in ui.feedback.value and "得分" in ui.score.value and "2/2" in ui.feedback.value
+
+            assert l08.ROUTE_LABELS["rnd"] == "研发" and l08.TOUCHES["gift"] == "收到过小礼物"
+            diagram = l08.seed_role_diagram(l08.seed_role_summary(seed_users)["users"].to_dict())
+            texts = [t.get_text() for a in diagram.axes for t in a.texts]
+            assert any("品牌代言人" in t for t in texts) and _cjk(diagram.axes[0].get_title())
+    finally:
+        set_language("en")
+        plt.close("all")
+    assert l08.ROUTE_LABELS["rnd"] == "R&D" and dict(l08.CATEGORY_LABELS)["fault"] == "Software fault"

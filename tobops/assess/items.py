@@ -5,12 +5,13 @@ Every graded cell of an assessment carries ``metadata.tobops``::
     {"item": "q1", "lesson": "L02", "objective": "L02.O1", "section": "2.2",
      "kind": "choice", "points": 2, "options": "ABCD", "answer_var": "q1"}
 
-Written items add ``"rubric": [{"criterion": "...", "points": 1}, ...]``. The item's
-nbgrader ``grade_id`` is the cell's ``metadata.nbgrader.grade_id``.
+A written item's rubric (criteria, levels, anchors) lives in the item bank, per variant
+(:mod:`tobops.assess.bank`). The item's nbgrader ``grade_id`` is the cell's
+``metadata.nbgrader.grade_id``.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 
 import nbformat
@@ -55,7 +56,6 @@ class Item:
     tolerance: float | None = None
     level: str = ""
     prompt: str = ""
-    rubric: tuple = field(default=(), repr=False)
 
 
 def _prompt_before(cells, index: int) -> str:
@@ -84,7 +84,6 @@ def read_items(notebook, assessment: str | None = None) -> list[Item]:
             kind=tag["kind"], points=float(tag["points"]), options=tag.get("options", ""),
             answer_var=tag.get("answer_var", ""), tolerance=tag.get("tolerance"), level=tag.get("level", ""),
             prompt=_prompt_before(nb.cells, i) if tag["kind"] != "written" else _prompt_before(nb.cells, i),
-            rubric=tuple(tag.get("rubric", ())),
         ))
     return out
 
@@ -95,10 +94,10 @@ def problems(notebook: str | Path) -> list[str]:
     found, seen = [], set()
     for cell in nb.cells:
         tag, nbg = cell.metadata.get("tobops"), cell.metadata.get("nbgrader", {})
-        if nbg.get("grade") and float(nbg.get("points", 0)) > 0 and not tag:
-            found.append(f"graded cell {nbg.get('grade_id')} has no tobops tag")
-        if not tag:
-            continue
+        if nbg.get("grade") and float(nbg.get("points", 0)) > 0 and not (tag or {}).get("item"):
+            found.append(f"graded cell {nbg.get('grade_id')} has no tobops item tag")
+        if not tag or "item" not in tag:
+            continue  # not an item's graded cell (a form's header, setup or prompt cell)
         gid = nbg.get("grade_id")
         if tag.get("item") in seen:
             found.append(f"item {tag.get('item')} tagged twice")
@@ -109,8 +108,4 @@ def problems(notebook: str | Path) -> list[str]:
             found.append(f"item {tag.get('item')}: points {tag.get('points')} != nbgrader points {nbg.get('points')}")
         if tag.get("kind") not in KINDS:
             found.append(f"item {tag.get('item')}: kind {tag.get('kind')!r} not one of {KINDS}")
-        if tag.get("kind") == "written" and not tag.get("rubric"):
-            found.append(f"item {tag.get('item')}: written item without a rubric")
-        if tag.get("rubric") and sum(r["points"] for r in tag["rubric"]) != float(tag["points"]):
-            found.append(f"item {tag.get('item')}: rubric points do not add up to {tag['points']}")
     return found

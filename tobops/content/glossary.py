@@ -11,6 +11,10 @@ It holds every term of the curriculum map's glossary plus extra terms the lesson
     glossary.table("L08")            # a styled table of one lesson's terms
     glossary.search_box()            # an ipywidgets search box that filters the table
 
+The search box and the HTML tables speak the edition's language (:func:`tobops.content.lang.t`:
+call ``setup("zh")`` first for the Chinese edition); the terms and their meanings are the same
+in both editions (the meanings are written in English).
+
 A cell such as ``次日留存 / 七日留存`` or ``SaaS (软件即服务)`` holds several forms of one
 term; :func:`forms` splits it, and lookups match any form.
 """
@@ -22,6 +26,8 @@ from functools import lru_cache
 from pathlib import Path
 
 import pandas as pd
+
+from tobops.content.lang import current, t
 
 GLOSSARY_CSV = Path(__file__).resolve().parent / "data" / "glossary.csv"
 COLUMNS = ("chinese", "english", "meaning", "lesson")
@@ -124,11 +130,12 @@ def _lesson_id(lesson) -> str:
     raise ValueError(f"not a lesson id: {lesson!r} (use e.g. 'L08' or 8)")
 
 
-def lesson_titles() -> dict[str, str]:
-    """Lesson id → title, from the course's lesson files (empty if unavailable)."""
+def lesson_titles(lang: str | None = None) -> dict[str, str]:
+    """Lesson id → title in ``lang`` (default: the current edition's), from the course's
+    lesson files (empty if unavailable)."""
     try:
         from tobops.content.course import lessons
-        return {les.id: les.title for les in lessons()}
+        return {les.id: les.title_in(lang or current()) for les in lessons()}
     except Exception:  # pragma: no cover - the glossary works without lesson metadata
         return {}
 
@@ -160,22 +167,24 @@ def table(lesson=None, query: str = ""):
 def to_html(df: pd.DataFrame, group_by_lesson: bool = True) -> str:
     """HTML for a glossary frame, with one heading per lesson when ``group_by_lesson``."""
     if df.empty:
-        return "<i>No glossary term matches.</i>"
+        return t("<i>No glossary term matches.</i>", "<i>没有匹配的术语。</i>")
     titles = lesson_titles()
     parts = []
     groups = df.groupby("lesson", sort=True) if group_by_lesson else [(None, df)]
     for lid, g in groups:
         if lid is not None:
             title = titles.get(lid, "")
-            parts.append(f"<h4 style='margin:0.8em 0 0.3em'>{html.escape(lid)}"
-                         f"{': ' + html.escape(title) if title else ''} ({len(g)} terms)</h4>")
+            label = t((": " + title if title else "") + f" ({len(g)} terms)",
+                      ("：" + title if title else "") + f"（{len(g)} 个术语）")
+            parts.append(f"<h4 style='margin:0.8em 0 0.3em'>{html.escape(lid)}{html.escape(label)}</h4>")
         rows = "".join(
             f"<tr><td style='white-space:nowrap'><b>{html.escape(r.chinese)}</b></td>"
             f"<td>{html.escape(r.english)}</td><td>{html.escape(r.meaning)}</td></tr>"
             for r in g.itertuples()
         )
-        parts.append("<table><tr><th style='text-align:left'>Chinese</th><th style='text-align:left'>English</th>"
-                     f"<th style='text-align:left'>Meaning</th></tr>{rows}</table>")
+        heads = "".join(f"<th style='text-align:left'>{h}</th>" for h in
+                        (t("Chinese", "中文"), t("English", "英文"), t("Meaning", "释义（英文）")))
+        parts.append(f"<table><tr>{heads}</tr>{rows}</table>")
     return "".join(parts)
 
 
@@ -185,17 +194,18 @@ def search_box(lesson=None):
 
     lessons = sorted(load()["lesson"].unique())
     titles = lesson_titles()
-    options = [("All lessons", None)] + [(f"{l} {titles.get(l, '')}".strip(), l) for l in lessons]
-    text = widgets.Text(value="", placeholder="Type Chinese or English, e.g. 灯塔 or renewal",
-                        description="Search", layout={"width": "420px"})
+    options = [(t("All lessons", "全部课程"), None)] + [(f"{l} {titles.get(l, '')}".strip(), l) for l in lessons]
+    text = widgets.Text(value="", placeholder=t("Type Chinese or English, e.g. 灯塔 or renewal",
+                                                "输入中文或英文，例如 灯塔 或 renewal"),
+                        description=t("Search", "搜索"), layout={"width": "420px"})
     which = widgets.Dropdown(options=options, value=None if lesson is None else _lesson_id(lesson),
-                             description="Lesson")
+                             description=t("Lesson", "课程"))
     count = widgets.HTML()
     out = widgets.HTML()
 
     def update(_=None):
         df = filtered(which.value, text.value)
-        count.value = f"<b>{len(df)}</b> term(s)"
+        count.value = t(f"<b>{len(df)}</b> term(s)", f"共 <b>{len(df)}</b> 个术语")
         out.value = to_html(df)
 
     text.observe(update, names="value")

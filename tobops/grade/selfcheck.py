@@ -34,6 +34,25 @@ from tobops.grade.roster import course_seed
 from tobops.settings import Settings
 
 BANDS = ((0.8, "strong"), (0.5, "developing"), (0.0, "weak"))
+TEXT = {
+    "head": {"en": "{a} (practice form {id}): {got:g} of {possible:g} points on the items scored automatically",
+             "zh": "{a}（练习卷 {id}）：自动评分的题目得 {got:g} 分，满分 {possible:g} 分"},
+    "note": {"en": "  note: {f}", "zh": "  提示：{f}"},
+    "revisit": {"en": ": revisit {where}", "zh": "：请复习{where}"},
+    "pts": {"en": "pts", "zh": "分"},
+    "other": {"en": "other objectives", "zh": "其他目标"},
+    "bands": {"en": "  (the certification shows bands, not items: its questions come from pools)",
+              "zh": "  （认证考试只显示掌握程度，不显示每道题的对错：题目来自题库）"},
+    "written": {"en": "  ? {id} ({n} pts, written): grade yourself, criterion by criterion:",
+                "zh": "  ? {id}（{n} 分，书面题）：请按评分标准逐项给自己打分："},
+    "strong": {"en": "strong", "zh": "扎实"},
+    "developing": {"en": "developing", "zh": "发展中"},
+    "weak": {"en": "weak", "zh": "薄弱"},
+}
+
+
+def _t(key: str, lang: str, **kw) -> str:
+    return TEXT[key]["zh" if lang == "zh" else "en"].format(**kw)
 
 
 class SelfCheckError(TobopsError):
@@ -156,8 +175,8 @@ def _scores(nb, bank) -> dict[str, float | None]:
     return out
 
 
-def _band(share: float) -> str:
-    return next(name for cut, name in BANDS if share >= cut)
+def _band(share: float, lang: str = "en") -> str:
+    return _t(next(name for cut, name in BANDS if share >= cut), lang)
 
 
 def summary_lines(bank, form, scores: dict, grading: dict, lang: str) -> list[str]:
@@ -167,9 +186,8 @@ def summary_lines(bank, form, scores: dict, grading: dict, lang: str) -> list[st
     auto = [s for s in bank.slots if s.kind != "written"]
     got = sum(scores.get(s.id) or 0 for s in auto)
     possible = sum(s.points for s in auto)
-    lines = [f"{bank.assessment} (practice form {form.id}): {got:g} of {possible:g} points on the items scored "
-             f"automatically"]
-    lines += [f"  note: {f}" for f in grading["findings"]]
+    lines = [_t("head", lang, a=bank.assessment, id=form.id, got=got, possible=possible)]
+    lines += [_t("note", lang, f=f) for f in grading["findings"]]
     if bank.assessment == CERTIFICATION:
         by_obj: dict[str, list] = defaultdict(list)
         for s in auto:
@@ -178,23 +196,24 @@ def summary_lines(bank, form, scores: dict, grading: dict, lang: str) -> list[st
         for obj, slots in sorted(by_obj.items()):
             if len(slots) >= 2:
                 share = sum(scores.get(s.id) or 0 for s in slots) / sum(s.points for s in slots)
-                lines.append(f"  {obj}: {_band(share)}")
+                lines.append(f"  {obj}: {_band(share, lang)}")
             else:
                 pooled[obj.split(".")[0]] += slots
         for les_id, slots in sorted(pooled.items()):
             share = sum(scores.get(s.id) or 0 for s in slots) / sum(s.points for s in slots)
-            lines.append(f"  {les_id} ({lesson(les_id).title_in(lang)}), other objectives: {_band(share)}")
-        lines.append("  (the certification shows bands, not items: its questions come from pools)")
+            lines.append(f"  {les_id} ({lesson(les_id).title_in(lang)}), {_t('other', lang)}: {_band(share, lang)}")
+        lines.append(_t("bands", lang))
     else:
         for s in auto:
             pts = scores.get(s.id) or 0
             mark = "✔" if pts == s.points else "✘"
-            lines.append(f"  {mark} {s.id} ({s.points} pts)" + ("" if pts == s.points else f": revisit {where(s, lang)}"))
+            lines.append(f"  {mark} {s.id} ({s.points} {_t('pts', lang)})"
+                         + ("" if pts == s.points else _t("revisit", lang, where=where(s, lang))))
     for s in bank.slots:
         if s.kind != "written":
             continue
         v = s.variant(form.pick(s.id).variant)
-        lines.append(f"  ? {s.id} ({s.points} pts, written): grade yourself, criterion by criterion:")
+        lines.append(_t("written", lang, id=s.id, n=s.points))
         for c in v.criteria:
             lines.append(f"      {c.name(lang)}")
             lines += [f"        {lv.points}: {lv.desc(lang)}" for lv in c.levels]

@@ -14,8 +14,10 @@ Widget builders (return an ipywidgets widget)::
     decision_room(deals, stakeholders)     # five role checkboxes -> win rate, median cycle, deals
     read_calculator(content)               # reads / targeted share / value per targeted read sliders
 
-and :func:`decision_flow_diagram` draws seed 000's C-side vs B-side decision flows
-(the Sanjieke images are missing from the source, so the course draws its own).
+and :func:`decision_flow_diagram` draws the C-side vs B-side decision flows of *A ToB
+Operator's Notes* (the Sanjieke images are missing from the source, so the course draws its
+own). Every text a trainee sees goes through :func:`tobops.content.lang.t`, so it follows the
+edition set by ``setup()``.
 """
 from __future__ import annotations
 
@@ -25,6 +27,8 @@ from collections.abc import Iterable
 import ipywidgets as widgets
 import numpy as np
 import pandas as pd
+
+from tobops.content.lang import t
 
 #: the widget builders a lesson displays (what tobops.content.timing counts as widgets)
 WIDGETS = ('decision_room', 'read_calculator')
@@ -37,7 +41,19 @@ ROLE_LABELS: dict[str, str] = {
     "final_decider": "Final decider (拍板方)",
     "signer": "Signer (签字方)",
 }
+ROLE_LABELS_ZH: dict[str, str] = {
+    "user": "使用方",
+    "evaluator": "评估方",
+    "budget_holder": "预算方",
+    "final_decider": "拍板方",
+    "signer": "签字方",
+}
 CLOSED_STAGES = ("won", "lost")
+
+
+def role_label(role: str) -> str:
+    """The role's label in the current edition's language."""
+    return t(ROLE_LABELS[role], ROLE_LABELS_ZH[role])
 
 
 # ---------------------------------------------------------------------------
@@ -115,21 +131,24 @@ def win_rate_for_roles(deals: pd.DataFrame, stakeholders: pd.DataFrame, roles: I
 
 
 def _room_html(result: dict, baseline: dict) -> str:
-    ticked = ", ".join(ROLE_LABELS[r] for r in result["roles"]) or "no roles required (all deals)"
+    ticked = t(", ", "、").join(role_label(r) for r in result["roles"]) or \
+        t("no roles required (all deals)", "不要求任何角色（全部交易）")
     if result["closed_deals"] == 0:
-        body = "<i>No closed deals match: untick a role.</i>"
+        body = t("<i>No closed deals match: untick a role.</i>", "<i>没有符合条件的已关闭交易：请取消勾选一个角色。</i>")
     else:
-        diff = result["win_rate_pct"] - baseline["win_rate_pct"]
-        body = (
-            f"<table>"
-            f"<tr><td>Deals whose met roles include these</td><td><b>{result['deals']}</b>"
-            f" ({result['closed_deals']} closed)</td></tr>"
-            f"<tr><td>Historical win rate (closed deals)</td><td><b>{result['win_rate_pct']:.1f}%</b>"
-            f" ({diff:+.1f} points vs all deals)</td></tr>"
-            f"<tr><td>Median cycle (closed deals)</td><td><b>{result['median_cycle_days']:.0f} days</b></td></tr>"
-            f"</table>"
-        )
-    return f"<div><b>Required in the room:</b> {html.escape(ticked)}</div>{body}"
+        n, n_closed = result["deals"], result["closed_deals"]
+        rate, cycle = result["win_rate_pct"], result["median_cycle_days"]
+        diff = rate - baseline["win_rate_pct"]
+        rows = [
+            (t("Deals whose met roles include these", "见过的角色包含以上各方的交易"),
+             f"<b>{n}</b> " + t(f"({n_closed} closed)", f"（其中已关闭 {n_closed} 笔）")),
+            (t("Historical win rate (closed deals)", "历史赢单率（已关闭交易）"),
+             f"<b>{rate:.1f}%</b> " + t(f"({diff:+.1f} points vs all deals)", f"（比全部交易 {diff:+.1f} 个百分点）")),
+            (t("Median cycle (closed deals)", "周期中位数（已关闭交易）"),
+             "<b>" + t(f"{cycle:.0f} days", f"{cycle:.0f} 天") + "</b>"),
+        ]
+        body = "<table>" + "".join(f"<tr><td>{a}</td><td>{b}</td></tr>" for a, b in rows) + "</table>"
+    return f"<div><b>{t('Required in the room:', '必须见过的角色：')}</b> {html.escape(ticked)}</div>{body}"
 
 
 def decision_room(deals: pd.DataFrame | None = None, stakeholders: pd.DataFrame | None = None) -> widgets.Widget:
@@ -139,7 +158,7 @@ def decision_room(deals: pd.DataFrame | None = None, stakeholders: pd.DataFrame 
         deals = load("deals") if deals is None else deals
         stakeholders = load("deal_stakeholders") if stakeholders is None else stakeholders
     baseline = win_rate_for_roles(deals, stakeholders, ())
-    boxes = {r: widgets.Checkbox(value=False, description=ROLE_LABELS[r], indent=False) for r in ROLES}
+    boxes = {r: widgets.Checkbox(value=False, description=role_label(r), indent=False) for r in ROLES}
     out = widgets.HTML()
 
     def update(_=None):
@@ -149,7 +168,8 @@ def decision_room(deals: pd.DataFrame | None = None, stakeholders: pd.DataFrame 
     for box in boxes.values():
         box.observe(update, names="value")
     update()
-    title = widgets.HTML("<b>Who's in the room?</b> Tick the roles that must have been met.")
+    title = widgets.HTML(t("<b>Who's in the room?</b> Tick the roles that must have been met.",
+                           "<b>谁在决策现场？</b>勾选必须已经见过的角色。"))
     ui = widgets.VBox([title, widgets.HBox(list(boxes.values()), layout={"flex_flow": "row wrap"}), out])
     ui.boxes = boxes      # for tests and for scripting the widget
     ui.output = out
@@ -188,7 +208,7 @@ def expected_leads(total_reads: float, targeted_share: float, per_targeted: floa
     return targeted * per_targeted + (total_reads - targeted) * per_untargeted
 
 
-# Seed 003's article A: 1,000 reads, "mostly non-target readers from WeChat Moments".
+# Article A of The Two Hands of ToB Operations: 1,000 reads, "mostly non-target readers from WeChat Moments".
 # The article gives no share; 5% targeted matches the data's own mirror of it (C016).
 ARTICLE_A = {"reads": 1000, "targeted_share": 0.05}
 
@@ -210,23 +230,36 @@ def break_even_ratio(reads_a: float, share_a: float, reads_b: float, share_b: fl
 def _calc_html(reads: int, share_pct: float, per_t: float, per_u: float) -> str:
     share = share_pct / 100
     leads = expected_leads(reads, share, per_t, per_u)
-    t = reads * share
+    targeted = reads * share
+    untargeted = reads - targeted
     a_reads, a_share = ARTICLE_A["reads"], ARTICLE_A["targeted_share"]
     leads_a = expected_leads(a_reads, a_share, per_t, per_u)
     worth = per_t / per_u if per_u else float("inf")
     need = break_even_ratio(a_reads, a_share, reads, share)
     if leads_a > 0:
-        verdict = f"{leads / leads_a:.2f} × article A"
+        verdict = t(f"{leads / leads_a:.2f} × article A", f"文章 A 的 {leads / leads_a:.2f} 倍")
     else:
-        verdict = "article A yields no leads at this value"
-    need_txt = "never (it has no more targeted reads than A)" if need == float("inf") else f"{need:.1f}"
+        verdict = t("article A yields no leads at this value", "按这个价值，文章 A 带不来线索")
+    if need == float("inf"):
+        need_txt = t("never (it has no more targeted reads than A)", "永远不会（它的精准阅读不比 A 多）")
+    else:
+        need_txt = f"{need:.1f}"
+    per100 = 100 * leads / reads
+    a_pct = 100 * a_share
     return (
-        f"<div>{reads:,} reads × {share_pct:.0f}% targeted = {t:,.0f} targeted + {reads - t:,.0f} untargeted"
-        f" → <b>expected leads: {leads:.2f}</b> ({100 * leads / reads:.2f} per 100 reads)</div>"
-        f"<div>Seed 003's article A ({a_reads:,} reads, {100 * a_share:.0f}% targeted) → {leads_a:.2f} leads."
-        f" Your article = <b>{verdict}</b>.</div>"
-        f"<div style='color:#555'>At this value one targeted read = {worth:,.1f} untargeted reads;"
-        f" your article beats A once a targeted read is worth more than {need_txt} untargeted reads.</div>"
+        "<div>" + t(f"{reads:,} reads × {share_pct:.0f}% targeted = {targeted:,.0f} targeted + {untargeted:,.0f} untargeted"
+                    f" → <b>expected leads: {leads:.2f}</b> ({per100:.2f} per 100 reads)",
+                    f"{reads:,} 次阅读 × {share_pct:.0f}% 精准 = {targeted:,.0f} 次精准 + {untargeted:,.0f} 次非精准"
+                    f" → <b>预计线索：{leads:.2f}</b>（每 100 次阅读 {per100:.2f} 条）") + "</div>"
+        "<div>" + t(f"Article A of <i>The Two Hands of ToB Operations</i> ({a_reads:,} reads, {a_pct:.0f}% targeted)"
+                    f" → {leads_a:.2f} leads. Your article = <b>{verdict}</b>.",
+                    f"《ToB运营的两只手》里的文章 A（{a_reads:,} 次阅读，{a_pct:.0f}% 精准）→ {leads_a:.2f} 条线索。"
+                    f"你的文章 = <b>{verdict}</b>。") + "</div>"
+        "<div style='color:#555'>" + t(f"At this value one targeted read = {worth:,.1f} untargeted reads;"
+                                       f" your article beats A once a targeted read is worth more than {need_txt}"
+                                       " untargeted reads.",
+                                       f"按这个价值，1 次精准阅读 = {worth:,.1f} 次非精准阅读；"
+                                       f"只要 1 次精准阅读抵得上超过 {need_txt} 次非精准阅读，你的文章就胜过 A。") + "</div>"
     )
 
 
@@ -239,13 +272,14 @@ def read_calculator(content: pd.DataFrame | None = None) -> widgets.Widget:
     per_u = rates["per_untargeted_read"]
     style = {"description_width": "200px"}
     layout = {"width": "560px"}
-    reads = widgets.IntSlider(value=100, min=100, max=10_000, step=50, description="Total reads",
+    reads = widgets.IntSlider(value=100, min=100, max=10_000, step=50, description=t("Total reads", "总阅读数"),
                               style=style, layout=layout)
-    share = widgets.FloatSlider(value=90, min=0, max=100, step=1, description="Targeted share (%)",
+    share = widgets.FloatSlider(value=90, min=0, max=100, step=1, description=t("Targeted share (%)", "精准占比（%）"),
                                 readout_format=".0f", style=style, layout=layout)
     value = widgets.FloatSlider(value=round(100 * rates["per_targeted_read"], 2), min=0,
                                 max=max(5.0, round(400 * rates["per_targeted_read"], 1)), step=0.01,
-                                description="Value: leads per 100 targeted reads", readout_format=".2f",
+                                description=t("Value: leads per 100 targeted reads", "价值：每 100 次精准阅读的线索"),
+                                readout_format=".2f",
                                 style=style, layout=layout)
     out = widgets.HTML()
 
@@ -255,11 +289,15 @@ def read_calculator(content: pd.DataFrame | None = None) -> widgets.Widget:
     for w in (reads, share, value):
         w.observe(update, names="value")
     update()
-    note = widgets.HTML(
+    fitted_u, fitted_t = 100 * per_u, 100 * rates["per_targeted_read"]
+    note = widgets.HTML(t(
         "<b>Targeted-read calculator.</b> Untargeted reads stay at the rate fitted from content.csv "
-        f"({100 * per_u:.3f} leads per 100); the third slider sets the value of a targeted read "
-        f"(fitted: {100 * rates['per_targeted_read']:.2f} leads per 100)."
-    )
+        f"({fitted_u:.3f} leads per 100); the third slider sets the value of a targeted read "
+        f"(fitted: {fitted_t:.2f} leads per 100).",
+        "<b>精准阅读计算器。</b>非精准阅读沿用从 content.csv 拟合出的线索率"
+        f"（每 100 次 {fitted_u:.3f} 条）；第三个滑块设定一次精准阅读的价值"
+        f"（拟合值：每 100 次 {fitted_t:.2f} 条）。"
+    ))
     ui = widgets.VBox([note, reads, share, value, out])
     ui.sliders = {"reads": reads, "share": share, "value": value}
     ui.output = out
@@ -267,7 +305,7 @@ def read_calculator(content: pd.DataFrame | None = None) -> widgets.Widget:
 
 
 # ---------------------------------------------------------------------------
-# Seed 000's two decision flows, drawn by the course
+# The two decision flows of A ToB Operator's Notes, drawn by the course
 # ---------------------------------------------------------------------------
 
 def decision_flow_diagram():
@@ -287,22 +325,25 @@ def decision_flow_diagram():
                     arrowprops={"arrowstyle": style, "color": colour, "lw": 1.3})
 
     # C side: one person walks through every step
-    steps = ["Notices a need", "Searches and\ncompares", "Tries or buys\n(often on impulse)",
-             "Uses the product", "Repurchases or\nrecommends"]
+    steps = [t("Notices a need", "产生需求"), t("Searches and\ncompares", "搜索、比较"),
+             t("Tries or buys\n(often on impulse)", "试用或购买\n（常常一时冲动）"),
+             t("Uses the product", "使用产品"), t("Repurchases or\nrecommends", "复购或\n推荐给别人")]
     for i, s in enumerate(steps):
         box(top, 0.3 + i * 2.1, 0.55, 1.6, 0.9, s, "#fde7d9")
         if i:
             arrow(top, 0.3 + (i - 1) * 2.1 + 1.6, 1.0, 0.3 + i * 2.1, 1.0)
-    top.text(5.35, 0.15, "One person decides at every step: the user", ha="center", fontsize=9.5,
+    top.text(5.35, 0.15, t("One person decides at every step: the user", "每一步都是同一个人拍板：用户自己"),
+             ha="center", fontsize=9.5,
              color="#9c4221", weight="bold")
-    top.set_title("C side: how an individual comes to use a product", fontsize=11, loc="left")
+    top.set_title(t("C side: how an individual comes to use a product", "C 端：个人是怎样用上一个产品的"),
+                  fontsize=11, loc="left")
 
     # B side: five roles, loops, and a company-specific order
-    lanes = [("User", "raises the need,\ntries the product"),
-             ("Evaluator", "tests it technically\nand professionally"),
-             ("Budget holder", "checks cost: price +\nmaintenance + migration"),
-             ("Final decider", "makes the call"),
-             ("Signer", "signs the contract")]
+    lanes = [(t("User", "使用方"), t("raises the need,\ntries the product", "提出需求，\n试用产品")),
+             (t("Evaluator", "评估方"), t("tests it technically\nand professionally", "从技术和专业上\n做评估")),
+             (t("Budget holder", "预算方"), t("checks cost: price +\nmaintenance + migration", "算成本：价格 +\n维护 + 迁移")),
+             (t("Final decider", "拍板方"), t("makes the call", "最终拍板")),
+             (t("Signer", "签字方"), t("signs the contract", "签署合同"))]
     xs = [0.3, 2.4, 4.5, 6.6, 8.7]
     for (role, what), x in zip(lanes, xs):
         box(bottom, x, 1.35, 1.7, 1.05, f"{role}\n{what}", "#dbe8f6", size=8)
@@ -313,23 +354,28 @@ def decision_flow_diagram():
         bottom.annotate("", xy=(x1 + 0.85, 2.42), xytext=(x0 + 0.85, 2.42),
                         arrowprops={"arrowstyle": "-|>", "color": "#718096", "lw": 1,
                                     "connectionstyle": "arc3,rad=0.22", "linestyle": "--"})
-    bottom.text(5.35, 3.3, "Loops back and forth; the order and the people differ at every company",
-                ha="center", fontsize=8.5, color="#4a5568", style="italic")
+    bottom.text(5.35, 3.3, t("Loops back and forth; the order and the people differ at every company",
+                             "来回反复；顺序和参与的人，每家公司都不一样"),
+                ha="center", fontsize=8.5, color="#4a5568",
+                style=t("italic", "normal"))  # the CJK font has no italic
     # what operations can reach
-    box(bottom, 2.4, 0.05, 6.0, 0.7, "Operations and sales: usually meet only some of these roles\n"
-        "-> cannot close the order alone, but can help bring the sale about", "#e6f4ea", size=8.5)
+    box(bottom, 2.4, 0.05, 6.0, 0.7, t("Operations and sales: usually meet only some of these roles\n"
+                                       "-> cannot close the order alone, but can help bring the sale about",
+                                       "运营和销售：通常只见得到其中几个角色\n"
+                                       "-> 单靠自己拿不下订单，但可以帮着促成销售"), "#e6f4ea", size=8.5)
     for x in (xs[0], xs[1]):
         arrow(bottom, 3.6 if x == xs[0] else 4.4, 0.75, x + 0.85, 1.35, colour="#2f855a")
     bottom.annotate("", xy=(xs[3] + 0.85, 1.35), xytext=(6.6, 0.75),
                     arrowprops={"arrowstyle": "-|>", "color": "#a0aec0", "lw": 1, "linestyle": ":"})
-    bottom.text(8.75, 0.85, "dotted = hard to reach", fontsize=7.5, color="#718096")
-    bottom.set_title("B side: how an enterprise comes to use a product (at least five roles)", fontsize=11,
-                     loc="left")
+    bottom.text(8.75, 0.85, t("dotted = hard to reach", "点线 = 很难接触到"), fontsize=7.5, color="#718096")
+    bottom.set_title(t("B side: how an enterprise comes to use a product (at least five roles)",
+                       "B 端：企业是怎样用上一个产品的（至少五个角色）"), fontsize=11, loc="left")
 
     for ax, ymax in ((top, 1.75), (bottom, 3.5)):
         ax.set_xlim(0, 10.7)
         ax.set_ylim(0, ymax)
         ax.axis("off")
-    fig.suptitle("Who decides? Seed 000's two flows, drawn by the course from the text", fontsize=12, weight="bold")
+    fig.suptitle(t("Who decides? The two flows of A ToB Operator's Notes, drawn by the course from the text",
+                   "谁来拍板？《一名ToB运营的心得》中的两种流程（本课程据原文重绘）"), fontsize=12, weight="bold")
     fig.tight_layout()
     return fig

@@ -7,13 +7,17 @@ Plain functions (testable without a browser):
 * :func:`tactic_feedback`: the "no path to the NSM" test for a proposed tactic.
 * :func:`aarrr_funnel` (ToC, ``toc_funnel``) and :func:`tob_stage_funnel` (ToB, ``deals``).
 
-Widget: :func:`north_star_picker`.
+Widget: :func:`north_star_picker`. Every text a trainee sees goes through
+:func:`tobops.content.lang.t`, so it follows the edition set by ``setup()``; keys, column
+names and values stay the same in both editions.
 """
 from __future__ import annotations
 
 import html
 
 import pandas as pd
+
+from tobops.content.lang import t
 
 #: the widget builders a lesson displays (what tobops.content.timing counts as widgets)
 WIDGETS = ('north_star_picker',)
@@ -24,7 +28,19 @@ BUSINESSES = {
     "marketing_saas": "Marketing SaaS (营销类SAAS)",
 }
 
-# the north-star metric seed 002 names for each example business
+BUSINESSES_ZH = {
+    "food_delivery_tool": "外卖类工具产品（类似饿了么）",
+    "ride_hailing_b": "打车平台的 B 端（类似滴滴打车）",
+    "marketing_saas": "营销类 SaaS",
+}
+
+
+def business_label(business: str) -> str:
+    """The business's label in the current edition's language."""
+    return t(BUSINESSES[business], BUSINESSES_ZH[business])
+
+
+# the north-star metric The Road to ToB Operations names for each example business
 SOURCE_NSM = {
     "food_delivery_tool": "orders_placed",
     "ride_hailing_b": "driver_accepted_orders",
@@ -101,18 +117,30 @@ def tactic_feedback(metrics: pd.DataFrame, business: str, metric: str, tactic: s
     revenue at |r| >= ``threshold`` (same week or 4 weeks lagged, whichever is larger).
     """
     if metric not in candidates(metrics, business):
-        return False, f"{metric!r} is not measured for this business."
+        return False, t(f"{metric!r} is not measured for this business.", f"这项业务没有统计 {metric!r}。")
     r = correlations(metrics, business).loc[metric]
     strongest = max(abs(r["r_same"]), abs(r["r_lag"]))
-    what = f"'{tactic.strip()}'" if tactic.strip() else "This tactic"
+    r_same, r_lag = r["r_same"], r["r_lag"]
+    if tactic.strip():
+        what = t(f"'{tactic.strip()}'", f"“{tactic.strip()}”")
+    else:
+        what = t("This tactic", "这个打法")
     nsm = SOURCE_NSM[business]
     if strongest < threshold:
-        return False, (f"Warning: no path to the NSM. {what} moves {metric}, whose correlation with revenue "
-                       f"is r = {r['r_same']:.2f} (4-week lag: {r['r_lag']:.2f}), below |r| = {threshold}. "
-                       f"Ask how it would ever change {nsm}, or drop it.")
-    extra = "" if metric == nsm else f" Now spell out how it feeds the north star, {nsm}."
-    return True, (f"{what} moves {metric}, which tracks revenue (r = {r['r_same']:.2f}, "
-                  f"4-week lag: {r['r_lag']:.2f}). There is a measurable path.{extra}")
+        return False, t(f"Warning: no path to the NSM. {what} moves {metric}, whose correlation with revenue "
+                        f"is r = {r_same:.2f} (4-week lag: {r_lag:.2f}), below |r| = {threshold}. "
+                        f"Ask how it would ever change {nsm}, or drop it.",
+                        f"警告：没有通往北极星指标的路径。{what}推动的是 {metric}，"
+                        f"它与收入的相关系数 r = {r_same:.2f}（滞后 4 周：{r_lag:.2f}），低于 |r| = {threshold}。"
+                        f"先问清它怎样才能改变 {nsm}，否则就放弃。")
+    if metric == nsm:
+        extra = ""
+    else:
+        extra = t(f" Now spell out how it feeds the north star, {nsm}.", f"接下来请讲清它如何推动北极星指标 {nsm}。")
+    return True, t(f"{what} moves {metric}, which tracks revenue (r = {r_same:.2f}, "
+                   f"4-week lag: {r_lag:.2f}). There is a measurable path.{extra}",
+                   f"{what}推动的是 {metric}，它与收入走势一致（r = {r_same:.2f}，"
+                   f"滞后 4 周：{r_lag:.2f}）。存在可以衡量的路径。{extra}")
 
 
 # --- funnels ---------------------------------------------------------------------------
@@ -161,9 +189,9 @@ def _metric_figure(metrics: pd.DataFrame, business: str, metric: str):
     fig, ax = plt.subplots(figsize=(7, 3.4))
     ax.plot(x, zscore(df["revenue_cny"]), color="black", linewidth=2, label="revenue_cny")
     ax.plot(x, zscore(df[metric]), color="tab:orange", label=metric)
-    ax.set_title(f"{metric} vs revenue, {business} (z-scores)")
-    ax.set_xlabel("Week of 2024")
-    ax.set_ylabel("z-score (standard deviations)")
+    ax.set_title(t(f"{metric} vs revenue, {business} (z-scores)", f"{metric} 与收入对比，{business}（z 分数）"))
+    ax.set_xlabel(t("Week of 2024", "2024 年第几周"))
+    ax.set_ylabel(t("z-score (standard deviations)", "z 分数（标准差）"))
     ax.legend(loc="upper left")
     fig.tight_layout()
     return fig
@@ -179,17 +207,19 @@ def north_star_picker(metrics: pd.DataFrame | None = None):
         from tobops.content.datasets import load
         metrics = load("metrics_weekly")
 
-    business_dd = widgets.Dropdown(options=[(v, k) for k, v in BUSINESSES.items()],
-                                   value="food_delivery_tool", description="Business:",
+    business_dd = widgets.Dropdown(options=[(business_label(k), k) for k in BUSINESSES],
+                                   value="food_delivery_tool", description=t("Business:", "业务："),
                                    layout={"width": "420px"}, style={"description_width": "initial"})
-    metric_dd = widgets.Dropdown(description="Candidate:", style={"description_width": "initial"})
+    metric_dd = widgets.Dropdown(description=t("Candidate:", "候选指标："), style={"description_width": "initial"})
     readout = widgets.HTML()
     plot = widgets.Output()
 
-    tactic_box = widgets.Textarea(placeholder="Describe a tactic, e.g. 'weekly webinar for new merchants'",
-                                  description="Tactic:", layout={"width": "420px", "height": "60px"})
-    moves_dd = widgets.Dropdown(description="Which metric does it move?", style={"description_width": "initial"})
-    check_btn = widgets.Button(description="Check tactic", button_style="primary")
+    tactic_box = widgets.Textarea(placeholder=t("Describe a tactic, e.g. 'weekly webinar for new merchants'",
+                                                "描述一个打法，例如“每周给新商家办一场线上讲座”"),
+                                  description=t("Tactic:", "打法："), layout={"width": "420px", "height": "60px"})
+    moves_dd = widgets.Dropdown(description=t("Which metric does it move?", "它推动哪个指标？"),
+                                style={"description_width": "initial"})
+    check_btn = widgets.Button(description=t("Check tactic", "检验打法"), button_style="primary")
     verdict = widgets.HTML()
 
     def set_options(_=None):
@@ -204,9 +234,12 @@ def north_star_picker(metrics: pd.DataFrame | None = None):
         if metric_dd.value is None:
             return
         r = correlations(metrics, business_dd.value).loc[metric_dd.value]
-        star = " (the NSM seed 002 names)" if metric_dd.value == SOURCE_NSM[business_dd.value] else ""
-        readout.value = (f"<b>{html.escape(metric_dd.value)}</b>{star}: r with revenue = <b>{r['r_same']:.2f}</b>; "
-                         f"with the metric {LAG_WEEKS} weeks earlier = <b>{r['r_lag']:.2f}</b>")
+        star = t(" (the NSM named in <i>The Road to ToB Operations</i>)", "（《通往To B运营之路》给出的北极星指标）") \
+            if metric_dd.value == SOURCE_NSM[business_dd.value] else ""
+        r_same, r_lag = r["r_same"], r["r_lag"]
+        readout.value = (f"<b>{html.escape(metric_dd.value)}</b>{star}" + t(
+            f": r with revenue = <b>{r_same:.2f}</b>; with the metric {LAG_WEEKS} weeks earlier = <b>{r_lag:.2f}</b>",
+            f"：与收入的 r = <b>{r_same:.2f}</b>；指标提前 {LAG_WEEKS} 周时 r = <b>{r_lag:.2f}</b>"))
         with plot:
             plot.clear_output(wait=True)
             fig = _metric_figure(metrics, business_dd.value, metric_dd.value)
@@ -228,8 +261,10 @@ def north_star_picker(metrics: pd.DataFrame | None = None):
     set_options()
     redraw()
 
-    top = widgets.VBox([widgets.HTML("<b>North-star picker</b>"), business_dd, metric_dd, readout, plot])
-    bottom = widgets.VBox([widgets.HTML("<b>Tactic test: does it have a path to the NSM?</b>"),
+    top = widgets.VBox([widgets.HTML(t("<b>North-star picker</b>", "<b>北极星指标挑选器</b>")),
+                        business_dd, metric_dd, readout, plot])
+    bottom = widgets.VBox([widgets.HTML(t("<b>Tactic test: does it have a path to the NSM?</b>",
+                                          "<b>打法检验：它有通往北极星指标的路径吗？</b>")),
                            tactic_box, moves_dd, check_btn, verdict])
     box = widgets.VBox([top, bottom])
     box.business_dropdown, box.metric_dropdown, box.moves_dropdown = business_dd, metric_dd, moves_dd

@@ -19,21 +19,82 @@ Plain functions (testable without a browser)::
 Widget builders (return an ipywidgets widget)::
 
     save_or_make()      # two tabs: the classifier + checklist, and the cash break-even plot
+
+Every text a trainee sees comes in both editions: ``t("English", "中文")`` at the moment it
+is shown, and the labels below (``MODEL_LABELS``, ``SIZE_LABELS``, ``DEPARTMENTS``,
+``PRODUCTS``, ``VERDICT_TEXT``, ``FACTS``) hand out the current edition's text on access,
+so they follow :func:`tobops.content.lang.setup`. Keys and values stay English.
 """
 from __future__ import annotations
 
 import html
+from collections.abc import Mapping, Sequence
+from typing import NamedTuple
 
 import ipywidgets as widgets
 import numpy as np
 import pandas as pd
 
+from tobops.content.lang import t
+
 #: the widget builders a lesson displays (what tobops.content.timing counts as widgets)
 WIDGETS = ('save_or_make',)
 
+
+class _Bi(NamedTuple):
+    """A text in both editions."""
+    en: str
+    zh: str
+
+
+def _s(value):
+    """A bilingual text in the current edition's language; anything else unchanged."""
+    return t(value.en, value.zh) if isinstance(value, _Bi) else value
+
+
+class _Texts(Mapping):
+    """A read-only mapping whose bilingual values come out in the current edition's language."""
+
+    def __init__(self, data: dict):
+        self._data = dict(data)
+
+    def __getitem__(self, key):
+        return _s(self._data[key])
+
+    def __iter__(self):
+        return iter(self._data)
+
+    def __len__(self):
+        return len(self._data)
+
+
+class _Pairs(Sequence):
+    """A tuple of (key, text) pairs whose texts come out in the current edition's language."""
+
+    def __init__(self, pairs):
+        self._pairs = tuple(pairs)
+
+    def __getitem__(self, i):
+        if isinstance(i, slice):
+            return tuple((k, _s(v)) for k, v in self._pairs[i])
+        k, v = self._pairs[i]
+        return (k, _s(v))
+
+    def __len__(self):
+        return len(self._pairs)
+
+
+#: short titles of the articles the widget cites (tobops/content/data/sources.toml)
+ROAD = _Bi("The Road to ToB Operations", "《通往To B运营之路》")
+TWO_HANDS = _Bi("The Two Hands of ToB Operations", "《ToB运营的两只手》")
+SYNTHESIS = _Bi("course synthesis", "课程补充")
+
 MODELS = ("project_one_off", "saas_subscription")
-MODEL_LABELS = {"project_one_off": "One-off project (一锤子买卖)", "saas_subscription": "SaaS subscription"}
+MODEL_LABELS = _Texts({"project_one_off": _Bi("One-off project (一锤子买卖)", "一次性项目（一锤子买卖）"),
+                       "saas_subscription": _Bi("SaaS subscription", "SaaS 订阅")})
 SIZES = ("small_b", "mid", "large")
+SIZE_LABELS = _Texts({"small_b": _Bi("small B", "小B客户"), "mid": _Bi("mid-size", "中型客户"),
+                      "large": _Bi("large", "大客户")})
 
 # ---------------------------------------------------------------------------
 # "How the money comes back": data helpers
@@ -70,7 +131,8 @@ def ticket_quartiles(saas: pd.DataFrame) -> pd.Series:
     """Each account's mean tickets opened per month, cut into quartiles Q1 (fewest) .. Q4 (most)."""
     per_account = saas.groupby("account_id")["tickets_opened"].mean()
     ranks = per_account.rank(method="first")
-    return pd.qcut(ranks, 4, labels=["Q1 (fewest)", "Q2", "Q3", "Q4 (most)"]).rename("ticket_quartile")
+    labels = [t("Q1 (fewest)", "Q1（最少）"), "Q2", "Q3", t("Q4 (most)", "Q4（最多）")]
+    return pd.qcut(ranks, 4, labels=labels).rename("ticket_quartile")
 
 
 def renewal_by_ticket_quartile(saas: pd.DataFrame) -> pd.DataFrame:
@@ -123,91 +185,128 @@ def tickets_per_account(tickets: pd.DataFrame, deals: pd.DataFrame, saas: pd.Dat
 # "Save money or make money?"
 # ---------------------------------------------------------------------------
 
-DEPARTMENTS: dict[str, str] = {
-    "revenue": "Revenue department (sales, marketing, business lines)",
-    "cost": "Cost department (费用部门: customer service, admin, back office)",
-    "it": "IT / security department",
-}
+DEPARTMENTS = _Texts({
+    "revenue": _Bi("Revenue department (sales, marketing, business lines)",
+                   "营收部门（销售、市场、各业务线）"),
+    "cost": _Bi("Cost department (费用部门: customer service, admin, back office)",
+                "费用部门（客服、行政、后台支持）"),
+    "it": _Bi("IT / security department", "IT / 安全部门"),
+})
 
-# verdict: save / make / both.  "src" says where the reasoning comes from.
-PRODUCTS: dict[str, dict] = {
-    "crm": {
-        "label": "CRM system",
-        "noun": "a CRM system",
+#: the department's short name, as used inside a sentence
+DEPARTMENT_SHORT = _Texts({
+    "revenue": _Bi("revenue department", "营收部门"),
+    "cost": _Bi("cost department", "费用部门"),
+    "it": _Bi("IT / security department", "IT / 安全部门"),
+})
+
+# verdict: save / make / both.  "src" says where the reasoning comes from (an article's short
+# title, or the course's own synthesis).
+PRODUCTS: dict[str, _Texts] = {
+    "crm": _Texts({
+        "label": _Bi("CRM system", "CRM 系统"),
+        "noun": _Bi("a CRM system", "CRM 系统"),
         "verdict": "make",
         "home": ("revenue",),
-        "src": "seed 002",
-        "why": "It organises processes and customer resources for the departments that bring in revenue. "
-               "It is close to a must-have (刚需): the demand never goes away, so competition is fierce and "
-               "it comes down to how each vendor plays.",
-        "compare": "How much more revenue the sales team closes with it.",
-        "add_other": "[course synthesis] Add the save-money side: show the hours of manual reporting per rep "
-                     "it removes, or the spreadsheets and tools it replaces.",
-    },
-    "chatbot": {
-        "label": "Customer-service chatbot",
-        "noun": "a customer-service chatbot",
+        "src": ROAD,
+        "why": _Bi("It organises processes and customer resources for the departments that bring in revenue. "
+                   "It is close to a must-have (刚需): the demand never goes away, so competition is fierce and "
+                   "it comes down to how each vendor plays.",
+                   "它帮创收的部门理顺流程、管好客户资源，几乎算得上刚需：这份需求一直都在，"
+                   "所以厂商之间竞争激烈，最后拼的是各家的打法。"),
+        "compare": _Bi("How much more revenue the sales team closes with it.",
+                       "用了它之后，销售团队能多拿下多少收入。"),
+        "add_other": _Bi("[course synthesis] Add the save-money side: show the hours of manual reporting per rep "
+                         "it removes, or the spreadsheets and tools it replaces.",
+                         "【课程补充】补上“省钱”这一面：算给客户看，每位销售每月能少花多少小时手工做报表，"
+                         "或者它能替掉哪些表格和工具。"),
+    }),
+    "chatbot": _Texts({
+        "label": _Bi("Customer-service chatbot", "客服聊天机器人"),
+        "noun": _Bi("a customer-service chatbot", "客服聊天机器人"),
         "verdict": "save",
         "home": ("cost",),
-        "src": "seed 002",
-        "why": "It lightens the service team's workload and can even cut labour costs. A cost department "
-               "(费用部门) usually buys it, so what it delivers is 'save money'.",
-        "compare": "The cost of the bot against the cost of the people it relieves.",
-        "add_other": "Seed 002's move: add a proactive marketing-push feature that helps the client convert "
-                     "more customers. That gives the bot a 'make money' side and makes it more competitive.",
-    },
-    "chatbot_push": {
-        "label": "Chatbot + proactive marketing push",
-        "noun": "a chatbot with a marketing push",
+        "src": ROAD,
+        "why": _Bi("It lightens the service team's workload and can even cut labour costs. A cost department "
+                   "(费用部门) usually buys it, so what it delivers is 'save money'.",
+                   "它给客服团队减负，甚至能省下人工成本。掏钱买它的一般是费用部门，"
+                   "所以它交付的价值就是“省钱”。"),
+        "compare": _Bi("The cost of the bot against the cost of the people it relieves.",
+                       "机器人的花费，对比它分担掉的那部分人工成本。"),
+        "add_other": _Bi("The Road to ToB Operations' move: add a proactive marketing-push feature that helps the "
+                         "client convert more customers. That gives the bot a 'make money' side and makes it more "
+                         "competitive.",
+                         "《通往To B运营之路》给出的办法：加一个主动营销推送功能，帮客户把更多咨询变成成交。"
+                         "机器人由此多了“挣钱”的一面，竞争力也更强。"),
+    }),
+    "chatbot_push": _Texts({
+        "label": _Bi("Chatbot + proactive marketing push", "聊天机器人 + 主动营销推送"),
+        "noun": _Bi("a chatbot with a marketing push", "带营销推送的聊天机器人"),
         "verdict": "both",
         "home": ("cost", "revenue"),
-        "src": "seed 002",
-        "why": "The bot still saves service labour, and the push feature helps the client turn more "
-               "conversations into sales: save money AND make money.",
-        "compare": "Labour saved plus extra conversions, against the price.",
-        "add_other": "Already both. Pitch the labour saving to the head of service and the extra conversions "
-                     "to the head of sales or marketing. [course synthesis]",
-    },
-    "security_api": {
-        "label": "Security-detection API",
-        "noun": "a security-detection API",
+        "src": ROAD,
+        "why": _Bi("The bot still saves service labour, and the push feature helps the client turn more "
+                   "conversations into sales: save money AND make money.",
+                   "机器人照样替客服省人力，推送功能又帮客户把更多对话转成订单：既省钱，又挣钱。"),
+        "compare": _Bi("Labour saved plus extra conversions, against the price.",
+                       "省下的人力加上多出来的成交，对比它的价格。"),
+        "add_other": _Bi("Already both. Pitch the labour saving to the head of service and the extra conversions "
+                         "to the head of sales or marketing. [course synthesis]",
+                         "两面都有了。对客服负责人讲省下的人力，对销售或市场负责人讲多出来的成交。【课程补充】"),
+    }),
+    "security_api": _Texts({
+        "label": _Bi("Security-detection API", "安全检测 API"),
+        "noun": _Bi("a security-detection API", "安全检测 API"),
         "verdict": "save",
         "home": ("it",),
-        "src": "course synthesis",
-        "why": "[course synthesis] It detects attacks or fraud so that the client avoids losses, fines and "
-               "downtime. Avoided loss is money saved, and IT or security owns the budget.",
-        "compare": "The expected cost of an incident against the price of the service.",
-        "add_other": "[course synthesis] Tie it to income: for a game client, anti-cheat and anti-fraud protect "
-                     "paying players and top-up revenue (seed 003: a game client and a connected-car client "
-                     "need different delivery and different negotiation).",
-    },
-    "doc_collab": {
-        "label": "Document-collaboration SaaS",
-        "noun": "a document-collaboration SaaS",
+        "src": SYNTHESIS,
+        "why": _Bi("[course synthesis] It detects attacks or fraud so that the client avoids losses, fines and "
+                   "downtime. Avoided loss is money saved, and IT or security owns the budget.",
+                   "【课程补充】它能发现攻击或欺诈，帮客户避开损失、罚款和停机。少损失就是省钱，"
+                   "预算握在 IT 或安全部门手里。"),
+        "compare": _Bi("The expected cost of an incident against the price of the service.",
+                       "一次安全事件的预期损失，对比这项服务的价格。"),
+        "add_other": _Bi("[course synthesis] Tie it to income: for a game client, anti-cheat and anti-fraud protect "
+                         "paying players and top-up revenue (The Two Hands of ToB Operations: a game client and a "
+                         "connected-car client need different delivery and different negotiation).",
+                         "【课程补充】把它和收入挂钩：对游戏客户来说，防外挂、反欺诈保护的是付费玩家和充值收入"
+                         "（《ToB运营的两只手》指出，游戏客户和车联网客户的交付内容、谈判方式都不一样）。"),
+    }),
+    "doc_collab": _Texts({
+        "label": _Bi("Document-collaboration SaaS", "文档协同 SaaS"),
+        "noun": _Bi("a document-collaboration SaaS", "文档协同 SaaS"),
         "verdict": "save",
         "home": ("it", "cost"),
-        "src": "course synthesis",
-        "why": "[course synthesis] It saves time and licences: fewer e-mailed versions, fewer meetings, one "
-               "tool instead of several. Seed 003 gives it as the standard SaaS example (accounts, no "
-               "software bought).",
-        "compare": "The hours and tools it replaces against the per-seat price.",
-        "add_other": "[course synthesis] Add proposal templates and client-facing shared spaces that help the "
-                     "client's sales team answer tenders faster: a make-money angle.",
-    },
+        "src": SYNTHESIS,
+        "why": _Bi("[course synthesis] It saves time and licences: fewer e-mailed versions, fewer meetings, one "
+                   "tool instead of several. The Two Hands of ToB Operations gives it as the standard SaaS example "
+                   "(accounts, no software bought).",
+                   "【课程补充】它省时间也省授权费：少发几轮邮件版本，少开几次会，一个工具顶好几个。"
+                   "《ToB运营的两只手》正是拿它当 SaaS 的典型例子（开通账号即可，不用买软件）。"),
+        "compare": _Bi("The hours and tools it replaces against the per-seat price.",
+                       "它替掉的工时和工具，对比按账号计的价格。"),
+        "add_other": _Bi("[course synthesis] Add proposal templates and client-facing shared spaces that help the "
+                         "client's sales team answer tenders faster: a make-money angle.",
+                         "【课程补充】加上方案模板和面向客户的共享空间，帮客户的销售团队更快响应招标：这就是挣钱的角度。"),
+    }),
 }
 
-VERDICT_TEXT = {
-    "save": "SAVE MONEY (省钱)",
-    "make": "MAKE MONEY (挣钱)",
-    "both": "BOTH: save money and make money (省钱 + 挣钱)",
-}
+VERDICT_TEXT = _Texts({
+    "save": _Bi("SAVE MONEY (省钱)", "省钱"),
+    "make": _Bi("MAKE MONEY (挣钱)", "挣钱"),
+    "both": _Bi("BOTH: save money and make money (省钱 + 挣钱)", "两者兼有：既省钱，又挣钱"),
+})
 
-FACTS: tuple[tuple[str, str], ...] = (
-    ("revenue_model", "1. The client's revenue model (营收模式): how does it make money?"),
-    ("department", "2. The specific department the product will serve (服务的具体部门)"),
-    ("customer_persona", "3. The profile of the client's own customers (客群画像)"),
-    ("pain_points", "4. The real pain points in their daily work (真正痛点)"),
-)
+FACTS = _Pairs((
+    ("revenue_model", _Bi("1. The client's revenue model (营收模式): how does it make money?",
+                          "1. 客户的营收模式：它靠什么挣钱？")),
+    ("department", _Bi("2. The specific department the product will serve (服务的具体部门)",
+                       "2. 产品具体服务哪个部门")),
+    ("customer_persona", _Bi("3. The profile of the client's own customers (客群画像)",
+                             "3. 客户自己的客群画像")),
+    ("pain_points", _Bi("4. The real pain points in their daily work (真正痛点)",
+                        "4. 客户日常工作中的真正痛点")),
+))
 
 
 def classify(product: str, department: str) -> dict:
@@ -223,15 +322,19 @@ def classify(product: str, department: str) -> dict:
     p = PRODUCTS[product]
     warning = ""
     if department not in p["home"]:
-        homes = " or ".join(DEPARTMENTS[h].split(" (")[0].lower() for h in p["home"])
-        warning = (f"Fit check: the value of {p['noun']} usually lands in the {homes}. "
-                   f"The {DEPARTMENTS[department].split(' (')[0].lower()} will judge it on its own terms, so find "
-                   f"out who will actually use it: an enterprise buying a product also looks at who uses it "
-                   f"(seed 002).")
+        homes = t(" or ", "或").join(DEPARTMENT_SHORT[h] for h in p["home"])
+        dept = DEPARTMENT_SHORT[department]
+        warning = t(f"Fit check: the value of {p['noun']} usually lands in the {homes}. "
+                    f"The {dept} will judge it on its own terms, so find out who will actually use it: an "
+                    f"enterprise buying a product also looks at who uses it ({ROAD.en}).",
+                    f"适配检查：{p['noun']}的价值通常落在{homes}。{dept}会按自己的标准来衡量它，"
+                    f"所以先弄清楚到底谁会用：企业买产品，也要看用的人是谁（{ROAD.zh}）。")
         if p["verdict"] == "save" and department == "revenue":
-            warning += " A revenue department rarely buys a pure cost saver: add a make-money side first."
+            warning += t(" A revenue department rarely buys a pure cost saver: add a make-money side first.",
+                         "营收部门很少为单纯省成本的产品买单：先给它补上挣钱的一面。")
         if p["verdict"] == "make" and department == "cost":
-            warning += " A cost department sees a make-money tool as a new cost: find the revenue owner."
+            warning += t(" A cost department sees a make-money tool as a new cost: find the revenue owner.",
+                         "在费用部门眼里，挣钱的工具只是又一笔开支：去找对收入负责的人。")
     return {
         "product": product,
         "department": department,
@@ -301,17 +404,18 @@ def plot_cash(curves: pd.DataFrame, ax=None):
     if ax is None:
         _, ax = plt.subplots(figsize=(8, 4))
     ax.step(curves.index, curves["one_off_cum_cny"] / 1000, where="post", color="#c05621", lw=2,
-            label="One-off project: quote paid up front")
+            label=t("One-off project: quote paid up front", "一次性项目：报价一次付清"))
     ax.plot(curves.index, curves["saas_cum_cny"] / 1000, color="#2b6cb0", lw=2,
-            label="SaaS: monthly fee, renewal each year")
+            label=t("SaaS: monthly fee, renewal each year", "SaaS：按月收费，每年续费"))
     be = break_even_month(curves)
     if be is not None:
         ax.axvline(be, color="#555555", ls="--", lw=1)
-        ax.annotate(f"break-even: month {be}", xy=(be, curves.loc[be, "saas_cum_cny"] / 1000),
+        ax.annotate(t(f"break-even: month {be}", f"追平点：第 {be} 个月"),
+                    xy=(be, curves.loc[be, "saas_cum_cny"] / 1000),
                     xytext=(5, -15), textcoords="offset points", fontsize=9)
-    ax.set_title("Cumulative cash from one client: one-off vs SaaS")
-    ax.set_xlabel("Month after signing")
-    ax.set_ylabel("Cumulative cash (thousand CNY)")
+    ax.set_title(t("Cumulative cash from one client: one-off vs SaaS", "单个客户的累计回款：一次性项目与 SaaS"))
+    ax.set_xlabel(t("Month after signing", "签约后的月份"))
+    ax.set_ylabel(t("Cumulative cash (thousand CNY)", "累计回款（千元）"))
     ax.legend(loc="upper left", fontsize=8)
     return ax
 
@@ -327,30 +431,35 @@ def _classify_html(result: dict) -> str:
         warn = (f"<div style='background:#fff4e5;border-left:4px solid #dd6b20;padding:4px 8px;margin:6px 0'>"
                 f"⚠ {html.escape(result['fit_warning'])}</div>")
     return (
-        f"<div style='font-size:1.1em'>Verdict: <b style='color:{colour}'>{html.escape(result['verdict_text'])}"
-        f"</b> <span style='color:#777'>(source: {html.escape(result['source'])})</span></div>"
-        f"<div><b>Why:</b> {html.escape(result['why'])}</div>"
-        f"<div><b>The client decides by comparing:</b> {html.escape(result['compare'])}</div>"
-        f"<div><b>Add the other side:</b> {html.escape(result['add_other'])}</div>{warn}"
+        f"<div style='font-size:1.1em'>{t('Verdict:', '判断：')} <b style='color:{colour}'>"
+        f"{html.escape(result['verdict_text'])}</b> <span style='color:#777'>"
+        f"({t('source', '出处')}: {html.escape(result['source'])})</span></div>"
+        f"<div><b>{t('Why:', '理由：')}</b> {html.escape(result['why'])}</div>"
+        f"<div><b>{t('The client decides by comparing:', '客户拿什么来比较：')}</b> {html.escape(result['compare'])}</div>"
+        f"<div><b>{t('Add the other side:', '补上另一面：')}</b> {html.escape(result['add_other'])}</div>{warn}"
     )
 
 
 def _facts_html(status: dict) -> str:
     if status["complete"]:
-        return "<div style='color:#1a7f37'>✔ All four facts filled in: now judge the fit.</div>"
+        return ("<div style='color:#1a7f37'>"
+                + t("✔ All four facts filled in: now judge the fit.", "✔ 四项信息都已填好：现在可以判断是否适配了。")
+                + "</div>")
     todo = "".join(f"<li>{html.escape(m)}</li>" for m in status["missing"])
-    return (f"<div style='color:#b35900'>{status['filled']} of {status['of']} facts filled in. "
-            f"Still to find out:</div><ul>{todo}</ul>")
+    return (f"<div style='color:#b35900'>"
+            + t(f"{status['filled']} of {status['of']} facts filled in. Still to find out:",
+                f"{status['of']} 项信息已填 {status['filled']} 项。还要去了解：")
+            + f"</div><ul>{todo}</ul>")
 
 
 def _classifier_tab() -> widgets.Widget:
     style = {"description_width": "110px"}
     product = widgets.Dropdown(options=[(p["label"], k) for k, p in PRODUCTS.items()], value="chatbot",
-                               description="Product", style=style, layout={"width": "460px"})
+                               description=t("Product", "产品"), style=style, layout={"width": "460px"})
     dept = widgets.Dropdown(options=[(v, k) for k, v in DEPARTMENTS.items()], value="cost",
-                            description="Buying dept", style=style, layout={"width": "460px"})
+                            description=t("Buying dept", "采购部门"), style=style, layout={"width": "460px"})
     verdict = widgets.HTML()
-    boxes = {k: widgets.Textarea(placeholder="your notes on this client", description="",
+    boxes = {k: widgets.Textarea(placeholder=t("your notes on this client", "关于这家客户的笔记"), description="",
                                  layout={"width": "560px", "height": "48px"}) for k, _ in FACTS}
     facts_out = widgets.HTML()
 
@@ -366,7 +475,8 @@ def _classifier_tab() -> widgets.Widget:
         b.observe(update_facts, names="value")
     update()
     update_facts()
-    checklist = [widgets.HTML("<b>Before you judge fit, find out the four facts (seed 002):</b>")]
+    checklist = [widgets.HTML("<b>" + t(f"Before you judge fit, find out the four facts ({ROAD.en}):",
+                                        f"判断适配之前，先摸清四项信息（{ROAD.zh}）：") + "</b>")]
     for k, label in FACTS:
         checklist += [widgets.HTML(html.escape(label)), boxes[k]]
     ui = widgets.VBox([product, dept, verdict, widgets.HTML("<hr>")] + checklist + [facts_out])
@@ -380,16 +490,20 @@ def _classifier_tab() -> widgets.Widget:
 def _cash_tab() -> widgets.Widget:
     style = {"description_width": "230px"}
     layout = {"width": "560px"}
-    price = widgets.IntSlider(value=4000, min=500, max=50_000, step=500, description="SaaS price per month (CNY)",
+    price = widgets.IntSlider(value=4000, min=500, max=50_000, step=500,
+                              description=t("SaaS price per month (CNY)", "SaaS 月费（元）"),
                               style=style, layout=layout)
-    renew = widgets.FloatSlider(value=0.85, min=0.0, max=1.0, step=0.05, description="Renewal probability per year",
+    renew = widgets.FloatSlider(value=0.85, min=0.0, max=1.0, step=0.05,
+                                description=t("Renewal probability per year", "每年续费概率"),
                                 readout_format=".2f", style=style, layout=layout)
-    months = widgets.IntSlider(value=60, min=12, max=120, step=12, description="Months to look ahead",
+    months = widgets.IntSlider(value=60, min=12, max=120, step=12,
+                               description=t("Months to look ahead", "往后看几个月"),
                                style=style, layout=layout)
     quote = widgets.IntSlider(value=150_000, min=50_000, max=5_000_000, step=50_000,
-                              description="One-off quote (CNY)", style=style, layout=layout)
+                              description=t("One-off quote (CNY)", "一次性项目报价（元）"), style=style, layout=layout)
     after = widgets.IntSlider(value=0, min=0, max=500_000, step=10_000,
-                              description="After-sales fees per year (CNY)", style=style, layout=layout)
+                              description=t("After-sales fees per year (CNY)", "每年另收的售后费（元）"),
+                              style=style, layout=layout)
     text = widgets.HTML()
     plot = widgets.Output()
 
@@ -400,12 +514,15 @@ def _cash_tab() -> widgets.Widget:
         be = break_even_month(curves)
         end = curves.iloc[-1]
         if be is None:
-            msg = f"SaaS never catches up within {months.value} months."
+            msg = t(f"SaaS never catches up within {months.value} months.",
+                    f"在 {months.value} 个月内，SaaS 始终没有追上。")
         else:
-            msg = f"SaaS catches up in <b>month {be}</b>."
-        text.value = (f"<div>{msg} After {months.value} months: one-off {end['one_off_cum_cny']:,.0f} CNY, "
-                      f"SaaS {end['saas_cum_cny']:,.0f} CNY (expected value, with renewals at "
-                      f"{renew.value:.0%} a year).</div>")
+            msg = t(f"SaaS catches up in <b>month {be}</b>.", f"SaaS 在<b>第 {be} 个月</b>追平。")
+        text.value = "<div>" + msg + t(
+            f" After {months.value} months: one-off {end['one_off_cum_cny']:,.0f} CNY, "
+            f"SaaS {end['saas_cum_cny']:,.0f} CNY (expected value, with renewals at {renew.value:.0%} a year).",
+            f"{months.value} 个月后：一次性项目累计 {end['one_off_cum_cny']:,.0f} 元，"
+            f"SaaS 累计 {end['saas_cum_cny']:,.0f} 元（期望值，每年续费概率 {renew.value:.0%}）。") + "</div>"
         plot.clear_output(wait=True)
         with plot:
             fig, ax = plt.subplots(figsize=(8, 3.8))
@@ -415,8 +532,9 @@ def _cash_tab() -> widgets.Widget:
     for w in (price, renew, months, quote, after):
         w.observe(update, names="value")
     update()
-    note = widgets.HTML("<b>Cash break-even.</b> One client, two ways to sell. The SaaS curve is an expected "
-                        "value: each year the client renews with the probability you set.")
+    note = widgets.HTML(t("<b>Cash break-even.</b> One client, two ways to sell. The SaaS curve is an expected "
+                          "value: each year the client renews with the probability you set.",
+                          "<b>回款追平点。</b>同一个客户，两种卖法。SaaS 曲线是期望值：客户每年按你设定的概率续费。"))
     ui = widgets.VBox([note, price, renew, months, quote, after, text, plot])
     ui.sliders = {"price": price, "renewal": renew, "months": months, "quote": quote, "after_sales": after}
     ui.output = text
@@ -429,8 +547,8 @@ def save_or_make() -> widgets.Widget:
     classifier = _classifier_tab()
     cash = _cash_tab()
     tabs = widgets.Tab(children=[classifier, cash])
-    tabs.set_title(0, "Save or make money?")
-    tabs.set_title(1, "Cash break-even")
+    tabs.set_title(0, t("Save or make money?", "省钱还是挣钱？"))
+    tabs.set_title(1, t("Cash break-even", "回款追平点"))
     tabs.classifier = classifier
     tabs.cash = cash
     return tabs
