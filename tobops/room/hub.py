@@ -269,7 +269,7 @@ class CourseSpawner(SimpleLocalProcessSpawner):
         env.update(TOBOPS_EXCHANGE=str(self.course_hub.exchange), PATH=os.environ.get("PATH", ""),
                    OPENBLAS_NUM_THREADS="1", PYDEVD_DISABLE_FILE_VALIDATION="1")
         if not self.user.admin:
-            env["JUPYTER_CONFIG_PATH"] = str(HUB_FILES / "trainee")
+            env["JUPYTER_CONFIG_PATH"] = str(workspace.TRAINEE_CONFIG)
         return env
 
 

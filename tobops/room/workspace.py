@@ -18,6 +18,8 @@ from pathlib import Path
 
 from tobops.grade.sandbox import bwrap_args
 
+#: the Jupyter configuration of a trainee's server (formgrader off, their own forms fetched)
+TRAINEE_CONFIG = Path(__file__).resolve().parent / "hub_files" / "trainee"
 #: JupyterLab's language setting, per edition
 LOCALES = {"en": "en", "zh": "zh_CN"}
 LAB_SETTINGS = {"@jupyterlab/apputils-extension:notification": {"checkForUpdates": False, "fetchNews": "false"}}
@@ -75,7 +77,6 @@ def run_lab(course_home: Path, exchange: str, course_id: str, lang: str = "en", 
 
     from tobops.grade.coursedir import ensure_tools_on_path
     from tobops.grade.sandbox import bwrap
-    from tobops.room.hub import HUB_FILES
 
     ensure_tools_on_path()
     home = prepare(Path(where or Path(course_home) / "workspace").resolve(), Path(course_home), lang)
@@ -83,7 +84,7 @@ def run_lab(course_home: Path, exchange: str, course_id: str, lang: str = "en", 
     cmd = [jupyter, "lab", f"--ServerApp.root_dir={home}", "--LabApp.default_url=/lab/tree/lessons/00-welcome.ipynb"]
     if port:
         cmd.append(f"--ServerApp.port={port}")
-    env = dict(os.environ, TOBOPS_EXCHANGE=str(exchange), JUPYTER_CONFIG_PATH=str(HUB_FILES / "trainee"),
+    env = dict(os.environ, TOBOPS_EXCHANGE=str(exchange), JUPYTER_CONFIG_PATH=str(TRAINEE_CONFIG),
                JUPYTERLAB_SETTINGS_DIR=str(home / ".jupyter" / "lab" / "user-settings"))
     if bwrap():
         if os.geteuid() == 0:  # root only inside its own user namespace

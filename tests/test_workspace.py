@@ -1,0 +1,88 @@
+"""Trainee mode shows no keys: `make lab` (tobops lab) opens JupyterLab in the trainee's
+workspace, with the lessons of their edition, in their language, and (where bubblewrap
+works) in a sandbox in which the item bank, nbgrader's source and the gradebook do not exist."""
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import time
+
+import pytest
+
+from conftest import BIN, REPO
+from tobops.grade.coursedir import new_home
+from tobops.room import workspace
+
+pytestmark = pytest.mark.slow
+
+
+def test_a_workspace_has_the_lessons_of_the_edition_and_jupyterlab_in_its_language(tmp_path):
+    home = workspace.prepare(tmp_path / "ws", REPO, "zh")
+    assert sorted(p.name for p in (home / "lessons").glob("*.ipynb")) == \
+        sorted(p.name for p in (REPO / "lessons" / "zh").glob("*.ipynb"))
+    settings = home / ".jupyter" / "lab" / "user-settings" / "@jupyterlab" / "translation-extension"
+    assert json.loads((settings / "plugin.jupyterlab-settings").read_text()) == {"locale": "zh_CN"}
+    en = workspace.prepare(tmp_path / "ws-en", REPO, "en")
+    assert (en / "lessons" / "02-tob-vs-toc.ipynb").read_bytes() == (REPO / "lessons" / "02-tob-vs-toc.ipynb").read_bytes()
+
+
+@pytest.mark.skipif(not shutil.which("bwrap"), reason="bubblewrap is not installed (make install installs it)")
+def test_code_in_a_trainees_lab_cannot_see_the_bank_the_source_or_the_gradebook(tmp_path):
+    course = new_home(tmp_path / "course")
+    (course.root / "gradebook.db").write_text("pretend")
+    home = workspace.prepare(tmp_path / "ws", REPO, "en")
+    exchange = tmp_path / "exchange"
+    targets = [course.bank_path("02-tob-vs-toc"), course.source_notebook("02-tob-vs-toc"), course.root / "gradebook.db",
+               REPO / "assignments" / "bank" / "02-tob-vs-toc.toml", exchange / "tobops-academy" / "forms" / "other"]
+    (exchange / "tobops-academy" / "forms" / "other").mkdir(parents=True)
+    code = f"import os, json; print(json.dumps([os.path.exists(p) for p in {[str(t) for t in targets]!r}] + " \
+           f"[os.path.exists({str(home / 'lessons')!r}), os.access({str(exchange / 'tobops-academy' / 'inbound')!r}, os.W_OK)]))"
+    cmd = workspace.sandbox_command([sys.executable, "-c", code], home=home, exchange=exchange,
+                                    course_id="tobops-academy", user="me")
+    out = subprocess.run(cmd, capture_output=True, text=True, timeout=60)
+    assert out.returncode == 0, out.stderr
+    seen = json.loads(out.stdout.strip().splitlines()[-1])
+    assert seen[:len(targets)] == [False] * len(targets), seen
+    assert seen[len(targets):] == [True, True], "the workspace and the inbox are there"
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def test_make_lab_opens_jupyterlab_in_the_workspace_not_the_repository(tmp_path):
+    import requests
+
+    course = new_home(tmp_path / "course")
+    shutil.copytree(REPO / "lessons", course.home / "lessons")
+    port = _free_port()
+    env = {**os.environ, "JUPYTER_TOKEN": "lab-test-token"}
+    proc = subprocess.Popen([str(BIN / "tobops"), "lab", "--port", str(port), "--course", str(course.home)],
+                            cwd=course.home, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+                            start_new_session=True)
+    try:
+        base = f"http://127.0.0.1:{port}"
+        deadline = time.monotonic() + 120
+        while True:
+            try:
+                r = requests.get(f"{base}/api/contents", params={"token": "lab-test-token"}, timeout=5)
+                if r.status_code == 200:
+                    break
+            except requests.RequestException:
+                pass
+            assert proc.poll() is None and time.monotonic() < deadline, proc.stdout.read().decode()[-3000:]
+            time.sleep(0.5)
+        names = {c["name"] for c in r.json()["content"]}
+        assert "lessons" in names, names
+        assert not names & {"assignments", "nbgrader_config.py", "tobops"}, f"the lab shows {names}"
+        assert (course.home / "workspace" / "lessons" / "00-welcome.ipynb").exists()
+    finally:
+        os.killpg(proc.pid, signal.SIGTERM)
+        proc.wait(timeout=30)
