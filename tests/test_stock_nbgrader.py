@@ -118,9 +118,9 @@ def _secrets(bank) -> list[str]:
     anchors and model answers of written items, explanations of keys."""
     out = []
     for slot in bank.slots:
+        given = {line.strip() for v in slot.variants for line in v.starter.splitlines()}
         for v in slot.variants:
-            if v.solution:  # the line(s) the trainee has to complete
-                given = {line.strip() for line in v.starter.splitlines()}
+            if v.solution:  # the line(s) a trainee has to complete (given in no variant's starter)
                 out += [line.strip() for line in v.solution.splitlines() if line.strip() not in given]
             for c in v.criteria:
                 out += [lv.anchor.en for lv in c.levels] + [lv.anchor.zh for lv in c.levels]

@@ -61,7 +61,21 @@ def setup(lang: str = "en") -> None:
     plt.rcParams["axes.unicode_minus"] = False
     pd.set_option("display.width", 120)
     if lang == "zh":
-        font = cjk_font()
-        if font is not None:
-            plt.rcParams["font.sans-serif"] = [font, *plt.rcParams["font.sans-serif"]]
-            plt.rcParams["font.family"] = "sans-serif"
+        use_cjk_font()
+
+
+def use_cjk_font() -> None:
+    """Put the first installed CJK font first for matplotlib's sans-serif text. The
+    WenQuanYi fonts come in one weight (500); matplotlib then logs, on stderr, that it
+    uses it for normal and bold text: that notice is silenced, nothing else."""
+    import logging
+
+    import matplotlib.pyplot as plt
+
+    font = cjk_font()
+    if font is None:
+        return
+    logging.getLogger("matplotlib.font_manager").setLevel(logging.ERROR)
+    rest = [f for f in plt.rcParams["font.sans-serif"] if f not in CJK_FONTS]
+    plt.rcParams["font.sans-serif"] = [font, *rest]
+    plt.rcParams["font.family"] = "sans-serif"

@@ -145,15 +145,12 @@ def strings(lang: str = "en") -> dict[str, str]:
 
 def _font(lang: str) -> None:
     """A CJK font for Chinese chart text (the course's set-up installs one)."""
-    from tobops.content.lang import cjk_font
+    from tobops.content.lang import CJK_FONTS, use_cjk_font
 
-    base = [f for f in plt.rcParams["font.sans-serif"] if f not in CJK_SET]
-    font = cjk_font() if lang == "zh" else None
-    plt.rcParams["font.sans-serif"] = ([font] if font else []) + base
-
-
-CJK_SET = {"WenQuanYi Zen Hei", "WenQuanYi Micro Hei", "Noto Sans CJK SC", "Noto Sans SC", "Source Han Sans SC",
-           "SimHei", "Microsoft YaHei", "PingFang SC"}
+    if lang == "zh":
+        use_cjk_font()
+    else:
+        plt.rcParams["font.sans-serif"] = [f for f in plt.rcParams["font.sans-serif"] if f not in CJK_FONTS]
 
 
 # --------------------------------------------------------------------------- charts
