@@ -1,27 +1,35 @@
-"""Rewrite the lesson table in README.md from the lesson TOMLs and assessment notebooks.
+"""Rewrite the lesson table in README.md from the lesson TOMLs and the item banks.
 
     .venv/bin/python tools/readme_table.py
 """
-import json
 from pathlib import Path
 
-from tobops.content.course import CERTIFICATION, PASS_MARK, lessons
+from tobops.assess import bank, lint
+from tobops.content.course import CERTIFICATION, lessons
 
 ROOT = Path(__file__).resolve().parent.parent
+BANK = ROOT / "assignments" / "bank"
 
 
 def minutes(a: str) -> str:
-    p = ROOT / "assignments" / "source" / a / f"{a}.ipynb"
-    return f"{json.loads(p.read_text())['metadata']['tobops']['minutes']} min" if p.exists() else "(missing)"
+    p = BANK / f"{a}.toml"
+    if not p.exists():
+        return "(missing)"
+    b = bank.load(p)
+    return f"{lint.minutes(b, 'en')} / {lint.minutes(b, 'zh')} min"
 
 
-rows = ["| # | Lesson | Time | Then take | Time |", "|---|---|---|---|---|"]
+cert = bank.load(BANK / f"{CERTIFICATION}.toml")
+rows = ["| # | Lesson | 中文版 | Time (en) | Time (zh) | Then take | Time (en / zh) |",
+        "|---|---|---|---|---|---|---|"]
 for les in lessons():
     a = les.assessment
-    rows.append(f"| {les.number:02d} | [{les.title}]({les.notebook}) | {les.minutes} min | "
-                f"{('`' + a + '`') if a else '–'} | {minutes(a) if a else ''} |")
-rows.append(f"| – | [Glossary](lessons/glossary.ipynb): every Chinese term, in English | reference | "
-            f"`{CERTIFICATION}`: the final exam, pass mark {PASS_MARK:g}% | {minutes(CERTIFICATION)} |")
+    rows.append(f"| {les.number:02d} | [{les.title}]({les.notebook}) | [{les.title_zh}]({les.notebook_in('zh')}) | "
+                f"{les.minutes} min | {les.minutes_zh} min | {('`' + a + '`') if a else '–'} | "
+                f"{minutes(a) if a else ''} |")
+rows.append(f"| – | [Glossary](lessons/glossary.ipynb): every Chinese term, in English | [术语表](lessons/zh/glossary.ipynb) "
+            f"| reference | 参考 | `{CERTIFICATION}`: the final exam, pass mark {100 * lint.cut_score(cert):.1f}% "
+            f"(Angoff) | {minutes(CERTIFICATION)} |")
 readme = (ROOT / "README.md").read_text()
 start = readme.index("| # | Lesson |")
 end = readme.index("\n\n", start)

@@ -12,7 +12,8 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from tobops.assess.bank import Bank, LANGS, Slot, Variant
+from tobops.assess.bank import LANGS, Bank, Variant
+from tobops.content.timing import EN_WORDS_PER_MIN, ZH_CHARS_PER_MIN
 
 CERTIFICATION = "09-certification"
 CENTRAL_OBJECTIVES = ("L02.O3", "L03.O4", "L08.O1")
@@ -28,8 +29,8 @@ NEGATIVE = re.compile(r"\b(not|except|least)\b", re.I)
 SOURCE_FILE = re.compile(r"\b00[0-4]_[0-9a-f]{16}\b|\bseed 00\d\b", re.I)
 ALL_NONE = re.compile(r"\b(all|none|both) of the (above|options)\b|以上(都|皆|均)", re.I)
 
-# reading speed and working time, for the "minutes" of an assessment (docs/item-bank.md)
-EN_WORDS_PER_MIN, ZH_CHARS_PER_MIN = 200, 400
+# working time per slot, for the "minutes" of an assessment (docs/item-bank.md); reading speeds
+# are the lessons' (tobops.content.timing)
 MINUTES_PER = {"choice": 1, "numeric": 4, "written": 8}
 
 
@@ -213,6 +214,8 @@ def lint(banks: list[Bank], lessons: dict | None = None) -> Report:
         rep.figures.append(f"{b.assessment}: {len(b.slots)} slots, {b.points} points, levels "
                            + ", ".join(f"{k} {v}" for k, v in sorted(levels.items()))
                            + f"; minutes en {minutes(b, 'en')} / zh {minutes(b, 'zh')} (stated {b.minutes})")
+        if b.minutes != minutes(b, "en"):
+            rep.problems.append(f"{b.assessment}: states {b.minutes} minutes, measures {minutes(b, 'en')}")
         for s in b.slots:
             if s.kind == "numeric" and not any(x.follows == s.id for x in b.slots):
                 rep.problems.append(f"{b.assessment} {s.id}: a data task with no decision slot following it")
