@@ -89,3 +89,26 @@ def test_time_estimates_are_measured_for_both_editions(les):
     for path, minutes in ((REPO / les.notebook, en), (REPO / les.notebook_in("zh"), zh)):
         title = nbformat.read(path, as_version=4).cells[0].source
         assert re.search(rf"\b{minutes}\b", title), f"{path.name}: the title cell does not show {minutes} minutes"
+
+
+def test_chinese_charts_print_nothing_on_stderr(tmp_path):
+    """The CJK font has one weight; matplotlib's notice about it would land on stderr (and
+    stderr in a graded cell scores it 0). setup("zh") drops that notice and nothing else."""
+    import subprocess
+    import sys
+
+    from tobops.content.lang import cjk_font
+
+    if cjk_font() is None:
+        pytest.skip("no CJK font installed (make install adds one)")
+    code = ("from tobops.content.lang import setup\nsetup('zh')\n"
+            "import matplotlib; matplotlib.use('Agg')\nimport matplotlib.pyplot as plt\n"
+            "import logging\n"
+            "fig, ax = plt.subplots(); ax.set_title('北极星指标', fontweight='bold'); ax.bar(['新客', '老客'], [3, 4])\n"
+            f"fig.savefig({str(tmp_path / 'c.png')!r})\n"
+            "logging.getLogger('matplotlib.font_manager').warning('findfont: something else')\n")
+    run = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                         env={**__import__("os").environ, "MPLCONFIGDIR": str(tmp_path / "mpl")})
+    assert run.returncode == 0, run.stderr
+    assert "Failed to find font weight" not in run.stderr
+    assert "something else" in run.stderr          # other font notices still show

@@ -109,3 +109,42 @@ def test_quiz_numbers_match_data(cohorts):
     q = {x["id"]: x for x in lesson("L01").quiz}["calc-mean-d1"]
     t = l01.retention_table(cohorts)
     assert abs(t[1].mean() - q["expected"]) <= q["tolerance"]
+
+
+@pytest.fixture
+def chinese():
+    """The Chinese edition as a lesson's setup("zh") makes it (language and CJK font), undone after."""
+    from tobops.content.lang import current, set_language, setup
+
+    before = current()
+    with matplotlib.rc_context():
+        setup("zh")
+        yield
+    set_language(before)
+
+
+def test_every_role_has_its_chinese_text_item_for_item():
+    for key, role in l01.ROLES.items():
+        assert role.zh.get("label"), key
+        for name in ("work", "metrics", "questions", "duties", "requirements"):
+            assert len(role.text(name, "zh")) == len(getattr(role, name)), f"{key}.{name}"
+        assert bool(role.note) == bool(role.zh.get("note")), key
+        assert role.text("group", "zh") != role.group, f"{key}: no Chinese group name"
+
+
+def test_role_cards_follow_the_edition(chinese):
+    card = l01.role_card_html("seo_sem")
+    assert "搜索引擎营销" in card and "这个岗位做什么" in card and "What the role does" not in card
+    assert "What the role does" in l01.role_card_html("seo_sem", "en")
+
+
+def test_role_explorer_in_chinese(chinese, cohorts):
+    box = l01.role_explorer(cohorts)
+    assert box.role_dropdown.description == "岗位："
+    assert dict(box.role_dropdown.options)["内容运营"] == "content"
+    box.role_dropdown.value = "cmo" if "cmo" in l01.ROLES else "bd"
+    assert "招聘启事" in box.card.value
+    box.day_slider.value = 7
+    assert "第 7 天留存" in box.readout.value
+    import matplotlib.pyplot as plt
+    assert plt.get_fignums() == []

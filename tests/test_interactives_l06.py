@@ -173,7 +173,7 @@ def test_widgets_follow_the_chinese_edition(deals, stakeholders):
         assert "WARNING" not in parts["out"].value and "MEETING MINUTES" not in parts["out"].value
         for box in parts["boxes"].values():
             box.value = True
-        assert "清单得分: 6/6" in parts["out"].value and "警告" not in parts["out"].value
+        assert "清单得分：6/6" in parts["out"].value and "警告" not in parts["out"].value
         parts["toggles"]["goal"].value = "Reputation (图名)"   # the values stay the English keys
         assert "图名" in parts["out"].value
         assert "产品培训" in l06.communication_strategy("frontline_user")

@@ -64,6 +64,15 @@ def setup(lang: str = "en") -> None:
         use_cjk_font()
 
 
+def _drop_cjk_weight_notice(record) -> bool:
+    """False for matplotlib's "findfont: Failed to find font weight ... WenQuanYi" notice only."""
+    msg = record.getMessage()
+    return not (msg.startswith("findfont: Failed to find font weight") and any(f in msg for f in CJK_FONTS))
+
+
+_drop_cjk_weight_notice.tobops_cjk_weight = True
+
+
 def use_cjk_font() -> None:
     """Put the first installed CJK font first for matplotlib's sans-serif text. The
     WenQuanYi fonts come in one weight (500); matplotlib then logs, on stderr, that it
@@ -75,7 +84,9 @@ def use_cjk_font() -> None:
     font = cjk_font()
     if font is None:
         return
-    logging.getLogger("matplotlib.font_manager").setLevel(logging.ERROR)
+    log = logging.getLogger("matplotlib.font_manager")
+    if not any(getattr(f, "tobops_cjk_weight", False) for f in log.filters):
+        log.addFilter(_drop_cjk_weight_notice)
     rest = [f for f in plt.rcParams["font.sans-serif"] if f not in CJK_FONTS]
     plt.rcParams["font.sans-serif"] = [font, *rest]
     plt.rcParams["font.family"] = "sans-serif"

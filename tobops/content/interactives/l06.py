@@ -171,7 +171,7 @@ STRATEGY_ZH: dict[str, str] = {
     "CTO": "让产品跑起来给他看：架构和关键技术优势。",
     "IT_manager": "演示加实施细节：怎样接入他们现有的 IT 架构。",
     "dept_head": "对着他们的业务场景和流程做演示。",
-    "CFO": "谈商务条款：价格、付款方式，以及帮客户省钱或挣钱的账。",
+    "CFO": "谈商务条款，包括价格、付款方式，以及帮客户省钱或挣钱的那笔账。",
     "procurement": "谈商务条款和签合同的流程。",
 }
 #: what each visit_action means, for the Chinese edition
@@ -332,7 +332,7 @@ def visit_cockpit(deals: pd.DataFrame, stakeholders: pd.DataFrame, max_deals: in
         warn = "".join(
             f'<div style="color:{"#b00020" if loud and i == 0 else "#b35900"}">{html.escape(m)}</div>'
             for i, m in enumerate(rep["warnings"]))
-        out.value = (f"<b>{t('Checklist score', '清单得分')}: {rep['score']}/6</b><br>"
+        out.value = (f"<b>{t('Checklist score: ', '清单得分：')}{rep['score']}/6</b><br>"
                      f"<b>{t('Communication strategy:', '沟通策略：')}</b> {html.escape(rep['recommendation'])}"
                      f"<br>{warn}<pre>{html.escape(rep['minutes'])}</pre>")
 
