@@ -7,6 +7,7 @@ the map whenever the map is present.
 """
 from __future__ import annotations
 
+import html
 import json
 import re
 from pathlib import Path
@@ -159,7 +160,7 @@ def gl() -> pd.DataFrame:
 # ---------------------------------------------------------------------------
 
 def test_columns_and_no_blank_cells(gl):
-    assert list(gl.columns) == ["chinese", "english", "meaning", "lesson"]
+    assert list(gl.columns) == ["chinese", "english", "meaning", "meaning_zh", "lesson"]
     for col in gl.columns:
         blank = gl[gl[col].str.strip() == ""]
         assert blank.empty, f"blank {col} in rows {blank.index.tolist()}"
@@ -168,7 +169,7 @@ def test_columns_and_no_blank_cells(gl):
 def test_file_is_utf8_with_header():
     raw = glossary.GLOSSARY_CSV.read_bytes()
     text = raw.decode("utf-8")  # raises if not UTF-8
-    assert text.splitlines()[0] == "chinese,english,meaning,lesson"
+    assert text.splitlines()[0] == "chinese,english,meaning,meaning_zh,lesson"
     assert not raw.startswith(b"\xef\xbb\xbf"), "no byte-order mark"
 
 
@@ -216,6 +217,18 @@ def test_meanings_are_short_own_sentences(gl):
     assert gl["meaning"].str.match(r"^[A-Z0-9\"']").all(), "meanings start like a sentence"
 
 
+CJK = re.compile(r"[\u3400-\u9fff]")
+
+
+def test_every_term_has_a_chinese_meaning(gl):
+    blank = gl[gl["meaning_zh"].str.strip() == ""]
+    assert blank.empty, f"no meaning_zh for {blank['chinese'].tolist()}"
+    not_chinese = gl[~gl["meaning_zh"].map(lambda m: bool(CJK.search(m)))]
+    assert not_chinese.empty, f"meaning_zh without Chinese characters: {not_chinese['chinese'].tolist()}"
+    assert (gl["meaning_zh"].str.len() <= 120).all()
+    assert not (gl["meaning_zh"] == gl["meaning"]).any(), "meaning_zh is a translation, not a copy"
+
+
 # ---------------------------------------------------------------------------
 # The module
 # ---------------------------------------------------------------------------
@@ -237,6 +250,28 @@ def test_lookup_exact(query, chinese):
     assert text.startswith(chinese + " = ")
     row = glossary.load().set_index("chinese").loc[chinese]
     assert row["english"] in text and row["lesson"] in text and row["meaning"] in text
+
+
+def test_lookup_shows_the_meaning_of_the_edition(gl):
+    from tobops.content.lang import current, set_language
+
+    row = gl.set_index("chinese").loc["灯塔效应"]
+    before = current()
+    try:
+        set_language("zh")
+        text = glossary.lookup("lighthouse effect")
+        assert text == f"灯塔效应 = lighthouse effect (L08): {row['meaning_zh']}"
+        set_language("en")
+        assert glossary.lookup("灯塔效应") == f"灯塔效应 = lighthouse effect (L08): {row['meaning']}"
+    finally:
+        set_language(before)
+
+
+@pytest.mark.parametrize("query", ["标杆客户", "reference clients"])
+def test_lookup_falls_back_to_either_meaning(query):
+    """A word found in no term but in a meaning (Chinese or English) still finds the term."""
+    assert not glossary.load()["chinese"].str.contains(query).any()
+    assert glossary.lookup(query).startswith("灯塔效应 = ")
 
 
 def test_lookup_partial_lists_every_match(gl):
@@ -267,17 +302,78 @@ def test_filtered_query(gl):
     assert glossary.filtered(lesson="L02", query="灯塔").empty
 
 
+def test_search_matches_words_of_either_meaning(gl):
+    # 标杆客户 appears only in the Chinese meaning of 灯塔效应, "reference clients" only in the English one
+    for query in ("标杆客户", "reference clients"):
+        assert glossary.filtered(query=query)["chinese"].tolist() == ["灯塔效应"]
+    # terms first, then meanings: 续费 is in the term 续费率 and in the meaning of SaaS
+    found = glossary.filtered(query="续费")["chinese"].tolist()
+    assert found[0] == "续费率" and "SaaS (软件即服务)" in found
+
+
+def test_table_shows_the_meaning_of_the_edition(gl):
+    from tobops.content.lang import current, set_language
+
+    before = current()
+    try:
+        set_language("en")
+        styler = glossary.table("L08")
+        assert list(styler.data.columns) == ["chinese", "english", "meaning", "lesson"]
+        set_language("zh")
+        styler = glossary.table("L08")
+        assert list(styler.data.columns) == ["chinese", "english", "meaning_zh", "lesson"]
+        page = styler.to_html()
+        assert "释义" in page and "meaning" not in page
+        assert gl.set_index("chinese").loc["灯塔效应", "meaning_zh"] in page
+    finally:
+        set_language(before)
+
+
 def test_search_box_widget_reacts(gl):
     ui = glossary.search_box()
     assert isinstance(ui, widgets.Widget)
     assert f"<b>{len(gl)}</b>" in ui.count.value
     ui.text.value = "灯塔"
     assert "<b>1</b>" in ui.count.value and "lighthouse effect" in ui.output.value
+    row = gl.set_index("chinese").loc["灯塔效应"]
+    assert html.escape(row["meaning"]) in ui.output.value and row["meaning_zh"] not in ui.output.value
+    assert "<th style='text-align:left'>Meaning</th>" in ui.output.value
+    ui.text.value = "标杆客户"  # a word of the Chinese meaning finds the term in the English edition too
+    assert "<b>1</b>" in ui.count.value and "lighthouse effect" in ui.output.value
     ui.text.value = ""
     ui.lesson.value = "L08"
     assert f"<b>{(gl['lesson'] == 'L08').sum()}</b>" in ui.count.value
     ui.text.value = "zzzz-nothing"
     assert "No glossary term matches" in ui.output.value
+
+
+def test_search_box_speaks_the_edition(gl):
+    from tobops.content.lang import current, set_language
+
+    before = current()
+    set_language("zh")
+    try:
+        ui = glossary.search_box()
+        assert ui.text.description == "搜索" and ui.lesson.description == "课程"
+        assert ui.lesson.options[0] == ("全部课程", None)
+        assert f"共 <b>{len(gl)}</b> 个术语" in ui.count.value
+        assert "<th style='text-align:left'>中文</th>" in ui.output.value
+        assert "<th style='text-align:left'>释义</th>" in ui.output.value and "释义（英文）" not in ui.output.value
+        row = gl.set_index("chinese").loc["灯塔效应"]
+        ui.text.value = "灯塔"
+        assert "共 <b>1</b> 个术语" in ui.count.value
+        assert row["meaning_zh"] in ui.output.value and html.escape(row["meaning"]) not in ui.output.value
+        ui.text.value = "标杆客户"  # a word that is only in the Chinese meaning
+        assert "共 <b>1</b> 个术语" in ui.count.value and "灯塔效应" in ui.output.value
+        ui.text.value = "reference clients"  # and one only in the English meaning
+        assert "共 <b>1</b> 个术语" in ui.count.value and "灯塔效应" in ui.output.value
+        ui.text.value = "zzzz-nothing"
+        assert "没有匹配的术语" in ui.output.value
+        titles = glossary.lesson_titles()
+        from tobops.content.course import lesson
+        assert titles["L01"] == lesson("L01").title_in("zh")
+    finally:
+        set_language(before)
 
 
 # ---------------------------------------------------------------------------
