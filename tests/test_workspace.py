@@ -57,14 +57,15 @@ def _free_port() -> int:
         return s.getsockname()[1]
 
 
-def test_make_lab_opens_jupyterlab_in_the_workspace_not_the_repository(tmp_path):
+def test_make_lab_opens_jupyterlab_in_the_workspace_not_the_repository_in_chinese(tmp_path):
     import requests
 
     course = new_home(tmp_path / "course")
     shutil.copytree(REPO / "lessons", course.home / "lessons")
     port = _free_port()
     env = {**os.environ, "JUPYTER_TOKEN": "lab-test-token"}
-    proc = subprocess.Popen([str(BIN / "tobops"), "lab", "--port", str(port), "--course", str(course.home)],
+    proc = subprocess.Popen([str(BIN / "tobops"), "lab", "--port", str(port), "--course", str(course.home),
+                             "--lang", "zh"],
                             cwd=course.home, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
                             start_new_session=True)
     try:
@@ -82,7 +83,16 @@ def test_make_lab_opens_jupyterlab_in_the_workspace_not_the_repository(tmp_path)
         names = {c["name"] for c in r.json()["content"]}
         assert "lessons" in names, names
         assert not names & {"assignments", "nbgrader_config.py", "tobops"}, f"the lab shows {names}"
-        assert (course.home / "workspace" / "lessons" / "00-welcome.ipynb").exists()
+        first = (course.home / "workspace" / "lessons" / "00-welcome.ipynb").read_bytes()
+        assert first == (REPO / "lessons" / "zh" / "00-welcome.ipynb").read_bytes(), "the Chinese edition's lessons"
+        # JupyterLab itself in Simplified Chinese: the language pack is installed and selected
+        packs = requests.get(f"{base}/lab/api/translations", params={"token": "lab-test-token"}, timeout=10).json()
+        assert "zh_CN" in packs["data"], packs
+        setting = requests.get(f"{base}/lab/api/settings/@jupyterlab/translation-extension:plugin",
+                               params={"token": "lab-test-token"}, timeout=10).json()
+        assert setting["settings"]["locale"] == "zh_CN", setting
+        zh = requests.get(f"{base}/lab/api/translations/zh_CN", params={"token": "lab-test-token"}, timeout=10).json()
+        assert zh["data"]["jupyterlab"]["Help"] == ["帮助"], "menus in Chinese"
     finally:
         os.killpg(proc.pid, signal.SIGTERM)
         proc.wait(timeout=30)
