@@ -6,6 +6,7 @@ tobops.settings (one place; TOBOPS_* environment variables override the defaults
 e.g. TOBOPS_EXCHANGE or TOBOPS_CELL_TIMEOUT); `tobops grade --cell-timeout ...` passes its
 own on top.
 """
+from tobops.grade.feedback import configure as configure_feedback
 from tobops.settings import Settings
 
 c = get_config()  # noqa: F821  (provided by nbgrader)
@@ -42,7 +43,9 @@ c.Autograde.autograde_preprocessors = [
 c.ClearSolutions.code_stub = {"python": "# YOUR ANSWER HERE\nraise NotImplementedError()"}
 c.ClearSolutions.text_stub = "YOUR ANSWER HERE"
 
-# feedback shows scores and comments, never keys or the graders' rubric notes
+# feedback shows scores and comments, never keys or the graders' rubric notes, in the
+# trainee's language (tobops/grade/templates/feedback/)
+configure_feedback(c)
 c.GenerateFeedback.preprocessors = [
     "nbgrader.preprocessors.GetGrades",
     "tobops.grade.feedback.HideAnswerKeys",

@@ -61,7 +61,7 @@ class HubRun:
             assert api.generate_assignment(A, force=True, create=True)["success"]
         self.data = base / "hub-data"
         self.data.mkdir()
-        (self.data / "roster.txt").write_text("instructor coach\ntrainee ana\n"
+        (self.data / "roster.txt").write_text("instructor coach\ntrainee ana\ntrainee mei zh\n"
                                               + "".join(f"trainee {t}\n" for t in TRAINEES))
         self.port = _free_port()
         self.url = f"http://127.0.0.1:{self.port}"
@@ -297,7 +297,16 @@ def test_a_trainee_cannot_submit_in_someone_elses_name(tmp_path):
 
 # ---------------------------------------------------------------------------- the browser journey
 
-def test_trainee_and_instructor_journey_in_a_real_browser(hub, tmp_path):
+#: what the journey clicks and reads, in each language of JupyterLab and the course
+UI = {"en": {"run_menu": "Run", "run_all": "Run All Cells", "menu_file": "File", "score": "Score"},
+      "zh": {"run_menu": "运行", "run_all": "运行所有单元格", "menu_file": "文件", "score": "得分"}}
+
+
+@pytest.mark.parametrize("user, lang", [("ana", "en"), ("mei", "zh")])
+def test_trainee_and_instructor_journey_in_a_real_browser(hub, tmp_path, user, lang):
+    """A trainee (ana: English; mei: Chinese, on the roster as ``trainee mei zh``) logs in,
+    runs lesson 02 of their edition and sees its chart, fetches, answers and submits their
+    own form; the instructor grades it; the trainee reads their feedback, in their language."""
     if CHROMIUM is None:
         pytest.skip("Chromium is not installed (make install installs Debian's chromium)")
     from playwright.sync_api import expect, sync_playwright
@@ -324,8 +333,8 @@ def test_trainee_and_instructor_journey_in_a_real_browser(hub, tmp_path):
             .some(e => /\\[(\\*|\\d+)\\]/.test(e.textContent))"""
         for attempt in range(3):  # on a busy machine the first click can land before the notebook has focus
             page.locator(f"{VISIBLE} .jp-Cell").first.click()
-            page.get_by_role("menuitem", name="Run", exact=True).click()
-            page.locator(".lm-Menu-itemLabel").get_by_text("Run All Cells", exact=True).click()
+            page.get_by_role("menuitem", name=UI[lang]["run_menu"], exact=True).click()
+            page.locator(".lm-Menu-itemLabel").get_by_text(UI[lang]["run_all"], exact=True).click()
             try:
                 page.wait_for_function(started, timeout=30_000)
                 break
@@ -358,14 +367,15 @@ def test_trainee_and_instructor_journey_in_a_real_browser(hub, tmp_path):
         page = browser.new_page(viewport={"width": 1400, "height": 900})
         page.set_default_timeout(90_000)
 
-        # the trainee logs in and lands in JupyterLab
-        login(page, "ana", PASSWORD)
-        page.wait_for_url(f"**/user/ana/lab**", timeout=180_000)
+        # the trainee logs in and lands in JupyterLab, in their language
+        login(page, user, PASSWORD)
+        page.wait_for_url(f"**/user/{user}/lab**", timeout=180_000)
         page.wait_for_selector(".jp-Launcher", timeout=120_000)
+        expect(page.get_by_role("menuitem", name=UI[lang]["menu_file"], exact=True)).to_be_visible()
         snap(page, "trainee-logged-in")
 
-        # opens lesson 02, runs it to the end and sees its chart
-        page.goto(f"{hub.url}/user/ana/lab/tree/lessons/02-tob-vs-toc.ipynb?reset")
+        # opens lesson 02 of their edition, runs it to the end and sees its charts
+        page.goto(f"{hub.url}/user/{user}/lab/tree/lessons/02-tob-vs-toc.ipynb?reset")
         page.wait_for_selector(f"{VISIBLE} .jp-Cell", timeout=120_000)
         expect(page.locator(".jp-Notebook-ExecutionIndicator[data-status='idle'], "
                             ".jp-Toolbar-kernelStatus, .jp-KernelStatus").first).to_be_visible()
@@ -373,8 +383,13 @@ def test_trainee_and_instructor_journey_in_a_real_browser(hub, tmp_path):
         charts = page.locator(".jp-Notebook .jp-OutputArea-output img")
         expect(charts.first).to_be_attached()
         assert charts.count() >= 1
+        # nothing on stderr: a chart label with no glyph in its font would have printed
+        # matplotlib's "Glyph ... missing from font(s)" warning there (the Chinese charts
+        # render in the course's CJK font)
         errors = page.locator(".jp-Notebook .jp-OutputArea-output[data-mime-type='application/vnd.jupyter.stderr']")
         assert errors.count() == 0, errors.first.inner_text()
+        if lang == "zh":
+            expect(page.locator(f"{VISIBLE} h1").first).to_contain_text("第 02 课")
         charts.first.scroll_into_view_if_needed()
         snap(page, "lesson-02-run-with-chart")
 
@@ -387,17 +402,18 @@ def test_trainee_and_instructor_journey_in_a_real_browser(hub, tmp_path):
 
         # answers it (written into the notebook through the server, as the editor saves it),
         # opens it, runs it, and submits it from the panel
-        t = Trainee(hub, "ana")
+        t = Trainee(hub, user)
         t.s.cookies.update({c["name"]: c["value"] for c in page.context.cookies()})
         nb = nbformat.from_dict(t.notebook())
-        body = json.loads(nbformat.writes(cohort.fill(nb, _answers(hub, "ana", nb))))
-        r = page.request.put(f"{hub.url}/user/ana/api/contents/{A}/{A}.ipynb",
+        assert nb.metadata.tobops.lang == lang, "the form is in the trainee's language"
+        body = json.loads(nbformat.writes(cohort.fill(nb, _answers(hub, user, nb))))
+        r = page.request.put(f"{hub.url}/user/{user}/api/contents/{A}/{A}.ipynb",
                              data=json.dumps({"type": "notebook", "content": body}),
                              headers={"X-XSRFToken": next(c["value"] for c in page.context.cookies()
                                                           if c["name"] == "_xsrf" and c["path"].startswith("/user/")),
                                       "Content-Type": "application/json"})
         assert r.ok, r.text()
-        page.goto(f"{hub.url}/user/ana/lab/tree/{A}/{A}.ipynb?reset")  # a workspace with just this notebook
+        page.goto(f"{hub.url}/user/{user}/lab/tree/{A}/{A}.ipynb?reset")  # a workspace with just this notebook
         page.wait_for_selector(f"{VISIBLE} .jp-Cell", timeout=120_000)
         run_all_and_wait(page)
         snap(page, "assessment-answered-and-run")
@@ -412,37 +428,40 @@ def test_trainee_and_instructor_journey_in_a_real_browser(hub, tmp_path):
         instructor = browser.new_context(viewport={"width": 1400, "height": 900}).new_page()
         login(instructor, "coach", INSTRUCTOR_PASSWORD)
         hub.instructor(["nbgrader", "collect", A])
-        hub.instructor([str(BIN / "tobops"), "grade", A, "--student", "ana"], ok=(0, 1))
-        [ana] = [r for r in hub.course.results().load([A]) if r.student == "ana"]
-        assert ana.status == Status.MANUAL and not ana.problems, ana.line()  # the written item waits for a grade
-        assert (hub.course.root / "autograded" / "ana" / A / f"{A}.ipynb").exists()
-        hub.instructor(["nbgrader", "generate_feedback", A, "--student", "ana"])
-        hub.instructor(["nbgrader", "release_feedback", A, "--student", "ana"])
+        hub.instructor([str(BIN / "tobops"), "grade", A, "--student", user], ok=(0, 1))
+        [mine] = [r for r in hub.course.results().load([A]) if r.student == user]
+        assert mine.status == Status.MANUAL and not mine.problems, mine.line()  # the written item waits for a grade
+        assert (hub.course.root / "autograded" / user / A / f"{A}.ipynb").exists()
+        hub.instructor(["nbgrader", "generate_feedback", A, "--student", user])
+        hub.instructor(["nbgrader", "release_feedback", A, "--student", user])
         instructor.wait_for_url("**/user/coach/**", timeout=180_000)
         instructor.goto(f"{hub.url}/user/coach/formgrader/manage_submissions/{A}")
-        instructor.wait_for_selector("td:text-is('ana')", timeout=120_000)
+        instructor.wait_for_selector(f"td:text-is('{user}')", timeout=120_000)
         snap(instructor, "instructor-formgrader-sees-graded-submission")
 
         # the trainee fetches their feedback; "view feedback" shows its folder in the file
         # browser, and the page opens in a browser tab (as "Open in New Browser Tab" does)
-        page.goto(f"{hub.url}/user/ana/lab?reset")
+        page.goto(f"{hub.url}/user/{user}/lab?reset")
         expect(page.get_by_role("menuitem", name="Nbgrader", exact=True)).to_be_visible(timeout=120_000)
         assignments_panel(page)
         page.locator(f"#submitted_assignments_list .list_item:has-text('{A}') button:has-text('Fetch Feedback')").click()
         link = page.locator(f"#submitted_assignments_list .list_item:has-text('{A}') a:has-text('view feedback')").first
         expect(link).to_be_visible(timeout=60_000)
         snap(page, "feedback-fetched")
-        feedback = sorted((hub.data / "homes" / "ana" / A / "feedback").glob(f"*/{A}.html"))
+        feedback = sorted((hub.data / "homes" / user / A / "feedback").glob(f"*/{A}.html"))
         assert feedback, "feedback was not fetched into the trainee's home"
         link.click()
         expect(page.locator(f".jp-DirListing-item[title*='{A}.html'], .jp-DirListing-itemName:has-text('{A}.html')")
                .first).to_be_visible(timeout=60_000)
         snap(page, "feedback-folder-in-file-browser")
-        rel = feedback[-1].relative_to(hub.data / "homes" / "ana").as_posix()
-        fb = browser.new_context(storage_state=page.context.storage_state(),  # ana's session, a new tab
+        rel = feedback[-1].relative_to(hub.data / "homes" / user).as_posix()
+        fb = browser.new_context(storage_state=page.context.storage_state(),  # the trainee's session, a new tab
                                  viewport={"width": 1400, "height": 900}).new_page()
-        fb.goto(f"{hub.url}/user/ana/files/{rel}")
-        expect(fb.get_by_text("Score").first).to_be_visible()
+        fb.goto(f"{hub.url}/user/{user}/files/{rel}")
+        expect(fb.get_by_text(UI[lang]["score"]).first).to_be_visible()
+        if lang == "zh":  # nbgrader's labels and the grader's messages in Chinese too
+            assert "Student's answer" not in fb.content() and "没有记录到答案" not in fb.content()
+            expect(fb.get_by_text("你的答案是").first).to_be_visible()
         snap(fb, "trainee-reads-feedback")
         browser.close()
     names = sorted(p.name for p in shots.iterdir())

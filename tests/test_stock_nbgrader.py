@@ -26,6 +26,7 @@ pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("stock")]
 SOURCE = REPO / "assignments" / "source"
 ASSESSMENTS = sorted(p.name for p in SOURCE.iterdir() if p.is_dir())
 STUDENTS = ["solution", "blank", "wrong0", "wrong1", "wrong2", "wrong3"]
+CHINESE = "blank"  # sits the Chinese edition of every assessment
 
 
 def _submit(course: Course, student: str, assessment: str, nb) -> None:
@@ -70,7 +71,9 @@ class Stock:
 
     def __init__(self, base):
         self.course = new_home(base / "course")
-        roster = run(["tobops", "trainee", *STUDENTS], cwd=self.course.home)
+        roster = run(["tobops", "trainee", *[s for s in STUDENTS if s != CHINESE]], cwd=self.course.home)
+        assert roster.returncode == 0, roster.stderr
+        roster = run(["tobops", "trainee", CHINESE, "--lang", "zh"], cwd=self.course.home)
         assert roster.returncode == 0, roster.stderr
         gen = run(["nbgrader", "generate_assignment", "*", "--force"], cwd=self.course.home)
         assert gen.returncode == 0, gen.stderr[-3000:]
@@ -118,9 +121,9 @@ def _secrets(bank) -> list[str]:
     anchors and model answers of written items, explanations of keys."""
     out = []
     for slot in bank.slots:
-        given = {line.strip() for v in slot.variants for line in v.starter.splitlines()}
+        given = "\n".join(v.starter for v in slot.variants)
         for v in slot.variants:
-            if v.solution:  # the line(s) a trainee has to complete (given in no variant's starter)
+            if v.solution:  # the line(s) a trainee has to complete (found in no variant's starter)
                 out += [line.strip() for line in v.solution.splitlines() if line.strip() not in given]
             for c in v.criteria:
                 out += [lv.anchor.en for lv in c.levels] + [lv.anchor.zh for lv in c.levels]
@@ -210,6 +213,11 @@ def test_feedback_names_what_to_revisit_and_shows_no_key_or_graders_notes(stock,
     wrong = (stock.course.feedback("wrong0", assessment) / f"{assessment}.html").read_text(encoding="utf-8")
     wrong_text = html.unescape(re.sub(r"<[^>]+>", "", wrong))
     assert "is not right" in wrong_text and "Revisit Lesson" in wrong_text, "feedback names the items to revisit"
+    # each page in its trainee's language, nbgrader's own labels included
+    zh = (stock.course.feedback(CHINESE, assessment) / f"{assessment}.html").read_text(encoding="utf-8")
+    assert "得分" in zh and "书面回答" in zh and "还没有赋值" in zh, "a Chinese trainee's feedback is in Chinese"
+    assert "Score" not in zh and "Student's answer" not in zh and "Written response" not in zh
+    assert "Score" in wrong and "Written response" in wrong and "得分" not in wrong
     form = stock.forms[(assessment, "wrong0")]
     for slot, key in forms.keys(bank, form).items():  # never the right answer: the variant may reach a colleague
         if key.kind == "choice":

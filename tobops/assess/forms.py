@@ -184,7 +184,7 @@ LANG_TEXT = {
                   "Assignments tab.",
             "zh": "**作答方法。** 把每个 `raise NotImplementedError()` 换成你的答案并运行该单元格，再运行它下面的检查单元格："
                   "它会记录你的答案，并且只告诉你格式对不对。答案是否正确在提交后评定。不要重命名本笔记本，也不要删除单元格。"
-                  "提交前请先点 *Kernel → Restart Kernel and Run All Cells*，再在 Assignments 面板点 *Validate*。"},
+                  "提交前请先点 *内核 → 重启内核 和 运行所有单元格…*（英文界面：*Kernel → Restart Kernel and Run All Cells*），再在 Assignments 面板点 *Validate*。"},
     "follows": {"en": "**Follows:** {follows} · **Time:** about {minutes} minutes",
                 "zh": "**对应课程：** {follows} · **用时：** 约 {minutes} 分钟"},
     "all_lessons": {"en": "all lessons, 01 to 08", "zh": "第 01 至 08 课全部内容"},

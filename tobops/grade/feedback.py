@@ -8,8 +8,14 @@ cells from the feedback copy, and keeps the outputs of graded cells to what the 
 should read: the answer they gave and, when it was wrong, one line naming the lesson
 section to revisit (never the right answer: the same variant may reach a colleague).
 Hidden-test regions, should an instructor ever add one by hand, are cut out too.
+
+The page speaks the trainee's language: :func:`configure` points nbgrader's HTML exporter at
+``templates/feedback/tobops-feedback.html.j2``, nbgrader's own feedback page with its words
+in English or Simplified Chinese (the language the grader recorded in the notebook).
 """
 from __future__ import annotations
+
+from pathlib import Path
 
 from nbconvert.preprocessors import Preprocessor
 from traitlets import Bool
@@ -17,6 +23,18 @@ from traitlets import Bool
 from tobops.assess.items import is_test_cell
 
 BEGIN, END = "BEGIN HIDDEN TESTS", "END HIDDEN TESTS"
+TEMPLATES = Path(__file__).resolve().parent / "templates"
+
+
+def configure(c) -> None:
+    """nbgrader config: feedback pages from our template (found before nbgrader's, which it
+    extends), also when formgrader's button asks for nbgrader's template by name."""
+    import nbgrader
+
+    nbgrader_templates = Path(nbgrader.__file__).parent / "server_extensions" / "formgrader" / "templates"
+    c.HTMLExporter.template_name = "feedback"
+    c.HTMLExporter.template_file = "tobops-feedback.html.j2"
+    c.HTMLExporter.extra_template_basedirs = [str(TEMPLATES), str(nbgrader_templates)]
 GRADER_ONLY = "grader_only"
 
 
