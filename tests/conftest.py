@@ -28,9 +28,14 @@ ISOLATED_VARS = ("JUPYTER_CONFIG_DIR", "JUPYTER_DATA_DIR", "JUPYTER_RUNTIME_DIR"
 
 
 def isolate(monkeypatch, home: Path, mpl_cache: Path) -> Path:
-    """A temp HOME, the venv's tools first on PATH, and no setting of the developer's."""
+    """A temp HOME, the venv's tools first on PATH, and no setting of the developer's.
+
+    Commands grade in their own process (``TOBOPS_SERVER=off``): a warm grader server per
+    test's course would outlive the test. tests/test_server.py (and the hub's instructor)
+    turn it on, each with a runtime folder of its own (XDG_RUNTIME_DIR), and stop what they start."""
     home.mkdir(parents=True, exist_ok=True)
     monkeypatch.setenv("HOME", str(home))
+    monkeypatch.setenv("TOBOPS_SERVER", "off")
     monkeypatch.setenv("MPLCONFIGDIR", str(mpl_cache))
     monkeypatch.setenv("PATH", f"{BIN}{os.pathsep}{os.environ.get('PATH', '')}")
     for var in ISOLATED_VARS:

@@ -226,8 +226,11 @@ def test_a_run_killed_midway_is_finished_by_the_next_run(tmp_path):
 def test_benchmark_smoke_run(tmp_path):
     from conftest import REPO
     proc = run([sys.executable, str(REPO / "benchmarks" / "grading.py"), "--trainees", "1", "--assessments", A,
-                "--bare-sample", "1"], cwd=tmp_path, timeout=600)
+                "--room", "1", "--runs", "2"], cwd=tmp_path, timeout=900)
     assert proc.returncode == 0, proc.stdout[-2000:] + proc.stderr[-2000:]
-    lines = proc.stdout.strip().splitlines()
     assert "scores identical: yes" in proc.stdout
-    assert lines[-1].startswith("speedup over nbgrader autograde: ") and lines[-1].endswith("x")
+    ratios = [line for line in proc.stdout.splitlines() if line.startswith("ratio ")]
+    names = [r.split(" (")[0].split(":")[0] for r in ratios]
+    assert names == ["ratio one notebook"] * 2 + ["ratio one room"] * 2 + ["ratio full cohort",
+                                                                         "ratio self-check median"], ratios
+    assert all(r.endswith("x") for r in ratios[:-1]) and ratios[-1].endswith(")")

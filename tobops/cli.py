@@ -11,6 +11,7 @@
     tobops trainee NAME [NAME ...] --lang zh     put trainees on the roster, in their language
     tobops practice ASSESSMENT [--lang zh]       self-learners: a practice form of your own
     tobops selfcheck ASSESSMENT [NOTEBOOK]       self-learners: check your practice form
+    tobops server status | stop [--all]          the warm grader that grade and selfcheck start
     tobops lint [BANK.toml ...]                  check the item bank against the item-writing rules
     tobops lab [--lang zh]                       JupyterLab for a trainee (workspace, no keys in view)
     tobops hub [run | add-trainee NAME ...]      JupyterHub for a training room
@@ -30,14 +31,9 @@ from tobops.settings import Limits, Settings
 
 
 def _assessments(course, args) -> list[str]:
-    known = course.assessments()
-    if getattr(args, "all", False) or not getattr(args, "assessment", None):
-        with course.gradebook() as gb:  # --all: every assessment that has been generated
-            generated = {a.name for a in gb.assignments}
-        return [a for a in known if a in generated]
-    if args.assessment not in known:
-        raise UsageError(f"unknown assessment {args.assessment!r}; known: {', '.join(known)}")
-    return [args.assessment]
+    from tobops.grade import grader
+
+    return grader.resolve(course, None if getattr(args, "all", False) else getattr(args, "assessment", None))
 
 
 class UsageError(TobopsError):
@@ -75,16 +71,54 @@ def cmd_demo(args) -> int:
 
 
 def cmd_grade(args) -> int:
-    from tobops.grade import coursedir, grader, sandbox
-    from tobops.grade.results import summary
+    from tobops.grade import coursedir, server
+    from tobops.grade.results import Result, summary
 
-    settings = _settings(args)
+    settings = _settings(args)  # checks the options before anything starts
     course = coursedir.find(args.course)
-    print(f"tobops grade: {sandbox.isolation(settings.limits)}")
-    results = grader.grade(course, _assessments(course, args), settings=settings, workers=args.workers,
-                           force=args.force, students=args.student)
+    if args.no_server or not server.enabled():
+        from tobops.grade import grader, sandbox
+
+        print(f"tobops grade: {sandbox.isolation(settings.limits)}")
+        results = grader.grade(course, _assessments(course, args), settings=settings, workers=args.workers,
+                               force=args.force, students=args.student)
+    else:
+        limits = {n: getattr(args, n) for n in Limits.ENV if getattr(args, n, None) is not None}
+        job = {"op": "grade", "assessment": None if args.all else args.assessment, "students": args.student,
+               "force": args.force, "workers": args.workers, "limits": limits}
+        with _Progress("grading") as progress:  # one trainee's late work needs one worker
+            out = server.request(course.home, job, progress.message, warm=len(args.student or []))
+        results = [Result.from_dict(d) for d in out["results"]]
     print(summary(results))
     return 1 if any(r.needs_attention for r in results) else 0
+
+
+class _Progress:
+    """The grader server's messages, shown as the command's own: a progress bar."""
+
+    def __init__(self, desc: str) -> None:
+        self.desc, self.bar = desc, None
+
+    def message(self, msg: dict) -> None:
+        from tqdm import tqdm
+
+        if "isolation" in msg:
+            print(f"tobops grade: {msg['isolation']}", flush=True)
+        elif msg.get("waiting"):
+            print("the grader server is busy with another job: this one waits its turn", flush=True)
+        elif "progress" in msg:
+            if self.bar is None:
+                self.bar = tqdm(total=msg["total"], desc=self.desc, unit="notebook", dynamic_ncols=True)
+            self.bar.n = msg["progress"]
+            self.bar.set_postfix(failed=msg["failed"], refresh=False)
+            self.bar.refresh()
+
+    def __enter__(self) -> "_Progress":
+        return self
+
+    def __exit__(self, *exc) -> None:
+        if self.bar is not None:
+            self.bar.close()
 
 
 def cmd_export(args) -> int:
@@ -179,12 +213,39 @@ def cmd_practice(args) -> int:
 
 
 def cmd_selfcheck(args) -> int:
-    from tobops.grade import selfcheck
+    from tobops.grade import coursedir, selfcheck, server
 
-    out = selfcheck.run(args.assessment, args.notebook, args.out)
+    if args.no_server or not server.enabled():
+        out = selfcheck.run(args.assessment, args.notebook, args.out)
+    else:  # the same check, on the course's warm grader: seconds, not the start-up of nbgrader and a kernel
+        course = coursedir.find()
+        path = selfcheck.find_notebook(args.assessment, args.notebook).resolve()
+        out = server.request(course.home, {"op": "selfcheck", "assessment": args.assessment, "notebook": str(path),
+                                           "out_dir": str(Path(args.out).resolve())}, warm=1)
     print("\n".join(out["lines"]))
     if out["feedback"]:
-        print(f"\nfeedback page: {out['feedback'].resolve()}")
+        print(f"\nfeedback page: {Path(out['feedback']).resolve()}")
+    return 0
+
+
+def cmd_server(args) -> int:
+    from tobops.grade import coursedir, server
+
+    if args.action == "stop":
+        if args.all:
+            print(f"stopped {server.stop_all()} grader server(s)")
+        else:
+            home = coursedir.find(args.course).home
+            print("stopped" if server.stop(home) else f"no grader server runs for {home}")
+        return 0
+    home = coursedir.find(args.course).home
+    st = server.status(home)
+    if st is None:
+        print(f"no grader server runs for {home} (the next tobops grade or selfcheck starts one)")
+        return 0
+    print(f"grader server {st['pid']} for {st['course']}: {st['jobs']} job(s) since "
+          f"{__import__('time').strftime('%F %T', __import__('time').localtime(st['since']))}, "
+          f"{'busy' if st['busy'] else 'idle'}; stops after {st['idle_timeout']:g} s idle; log {st['log']}")
     return 0
 
 
@@ -262,15 +323,17 @@ def parser() -> argparse.ArgumentParser:
     m.add_argument("--dir", help="course folder to create (default: a new temp folder)")
     m.add_argument("--trainees", type=int, default=12)
     m.add_argument("--assessment", action="append", help="only this assessment (repeatable; default: all)")
-    m.add_argument("--workers", type=int, default=None, help="grading processes (default: one per core)")
+    m.add_argument("--workers", type=int, default=None, help="grading processes (default: one more than the cores)")
     _limit_options(m)
     m.set_defaults(func=cmd_demo)
 
     g = sub.add_parser("grade", help="grade submitted notebooks (parallel, sandboxed)")
     _course_args(g)
-    g.add_argument("--workers", type=int, default=None, help="grading processes (default: one per core)")
+    g.add_argument("--workers", type=int, default=None, help="grading processes (default: one more than the cores)")
     g.add_argument("--force", action="store_true", help="regrade submissions that are already graded")
     g.add_argument("--student", action="append", metavar="NAME", help="only this trainee (repeatable)")
+    g.add_argument("--no-server", action="store_true",
+                   help="grade in this process, not on the course's warm grader server (see tobops server)")
     _limit_options(g)
     g.set_defaults(func=cmd_grade)
 
@@ -321,7 +384,14 @@ def parser() -> argparse.ArgumentParser:
     c.add_argument("assessment", help="assessment id, e.g. 02-tob-vs-toc")
     c.add_argument("notebook", nargs="?", help="your notebook (default: ./ASSESSMENT/ASSESSMENT.ipynb)")
     c.add_argument("--out", default="feedback", help="where to write the feedback page (default: feedback/)")
+    c.add_argument("--no-server", action="store_true", help="check in this process, not on the warm grader server")
     c.set_defaults(func=cmd_selfcheck)
+
+    sv = sub.add_parser("server", help="the course's warm grader server (started by grade and selfcheck)")
+    sv.add_argument("action", choices=["status", "stop"])
+    sv.add_argument("--all", action="store_true", help="stop: every grader server of yours")
+    sv.add_argument("--course", help="course folder (default: here or the nearest parent with nbgrader_config.py)")
+    sv.set_defaults(func=cmd_server)
 
     lb = sub.add_parser("lab", help="JupyterLab for a trainee: their workspace, lessons and assessments, no keys")
     lb.add_argument("--lang", choices=["en", "zh"], default="en", help="the edition (and JupyterLab's language)")

@@ -49,6 +49,11 @@ class Limits:
            "max_output_kb": "TOBOPS_MAX_OUTPUT_KB", "memory_mb": "TOBOPS_MEMORY_MB",
            "cpu_seconds": "TOBOPS_CPU_SECONDS", "file_mb": "TOBOPS_FILE_MB"}
 
+    def for_kernel(self) -> "Limits":
+        """Only what a kernel process itself is held to (memory, CPU time, file size); the
+        time limits are the grader's. A kernel template is made for, and keyed by, these."""
+        return Limits(memory_mb=self.memory_mb, cpu_seconds=self.cpu_seconds, file_mb=self.file_mb)
+
     def describe(self) -> str:
         return (f"cell {self.cell_timeout} s, notebook {self.notebook_timeout} s, memory {self.memory_mb} MB, "
                 f"CPU {self.cpu_seconds} s, files {self.file_mb} MB")

@@ -13,9 +13,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from tobops.assess.bank import LANGS, Bank, Variant
+from tobops.content.course import CERTIFICATION
 from tobops.content.timing import EN_WORDS_PER_MIN, ZH_CHARS_PER_MIN
 
-CERTIFICATION = "09-certification"
 CENTRAL_OBJECTIVES = ("L02.O3", "L03.O4", "L08.O1")
 DAILY_LESSONS = ("L02", "L04", "L05", "L06")  # what a rep does every day
 

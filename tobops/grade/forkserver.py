@@ -25,6 +25,7 @@ keeps starting every kernel from scratch.
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import json
 import os
 import select
@@ -80,10 +81,20 @@ while True:
 # --------------------------------------------------------------------------- the grader's side
 
 class ForkServer:
-    """One template process for one grading worker; :meth:`stop` (or exit) ends it."""
+    """One template process for one grading worker; :meth:`stop` (or exit) ends it.
 
-    def __init__(self, limits: Limits) -> None:
+    A worker normally starts its own. The grader server (:mod:`tobops.grade.server`)
+    starts the first ones itself, at once, while the workers are still loading nbgrader,
+    and hands each to one worker (:meth:`describe`, :func:`adopt`): the template's start-up
+    then overlaps the worker's instead of following it."""
+
+    def __init__(self, limits: Limits, adopted: dict | None = None) -> None:
         self.limits = limits
+        self._ready = False
+        if adopted is not None:  # started by the grader server, which reaps it
+            self.dir, self.socket, self.home, self.pid = (adopted[k] for k in ("dir", "socket", "home", "pid"))
+            self.proc = None
+            return
         self.dir = tempfile.mkdtemp(prefix="tobops-forkserver-")
         os.chmod(self.dir, 0o777)  # the template runs as nobody
         self.socket = os.path.join(self.dir, "template.sock")
@@ -94,32 +105,72 @@ class ForkServer:
         cmd = launcher_command(template, home=self.home, limits=limits, binds=[self.dir], pid_namespace=True,
                                network=False)
         self.proc = subprocess.Popen(cmd, stdin=subprocess.DEVNULL, start_new_session=True)
+        self.pid = self.proc.pid
+
+    def describe(self) -> dict:
+        """What another process needs to use this template (see :func:`adopt`)."""
+        return {"dir": self.dir, "socket": self.socket, "home": self.home, "pid": self.pid,
+                "limits": dataclasses.asdict(self.limits)}
+
+    def alive(self) -> bool:
+        if self.proc is not None:
+            return self.proc.poll() is None
+        try:
+            os.kill(self.pid, 0)
+        except ProcessLookupError:
+            return False
+        return not open(f"/proc/{self.pid}/stat").read().split(") ", 1)[1].startswith("Z")
+
+    def ready(self) -> "ForkServer":
+        """Wait until the template has loaded everything and listens (it starts in the
+        background, so a worker can load nbgrader meanwhile)."""
         deadline = time.monotonic() + 60
-        while not os.path.exists(self.socket):
-            if self.proc.poll() is not None or time.monotonic() > deadline:
+        while not self._ready:
+            if os.path.exists(self.socket):
+                self._ready = True
+            elif not self.alive() or time.monotonic() > deadline:
                 raise RuntimeError("the grading kernel template did not start")
-            time.sleep(0.02)
+            else:
+                time.sleep(0.01)
+        return self
 
     def stop(self) -> None:
-        if self.proc.poll() is None:
-            self.proc.kill()
-            self.proc.wait()
+        if self.proc is not None:
+            if self.proc.poll() is None:
+                self.proc.kill()
+                self.proc.wait()
+        else:
+            try:
+                os.kill(self.pid, signal.SIGKILL)
+            except ProcessLookupError:
+                pass
         shutil.rmtree(self.dir, ignore_errors=True)
 
 
 _SERVER: ForkServer | None = None
 
 
-def server(limits: Limits) -> ForkServer:
-    """This worker's template, started (again) if it is not running or has other limits."""
+def _set(srv: ForkServer) -> ForkServer:
     global _SERVER
-    if _SERVER is None or _SERVER.proc.poll() is not None or _SERVER.limits != limits:
-        if _SERVER is not None:
-            _SERVER.stop()
-        _SERVER = ForkServer(limits)
-        import atexit
+    if _SERVER is not None:
+        _SERVER.stop()
+    _SERVER = srv
+    import atexit
 
-        atexit.register(_SERVER.stop)
+    atexit.register(srv.stop)
+    return srv
+
+
+def adopt(described: dict) -> None:
+    """Make a template started elsewhere (:meth:`ForkServer.describe`) this worker's."""
+    _set(ForkServer(Limits(**described["limits"]), adopted=described))
+
+
+def server(limits: Limits) -> ForkServer:
+    """This worker's template, started (again) if it is not running or has other limits
+    (call its :meth:`~ForkServer.ready` before using its socket)."""
+    if _SERVER is None or not _SERVER.alive() or _SERVER.limits != limits:
+        return _set(ForkServer(limits))
     return _SERVER
 
 
@@ -178,7 +229,7 @@ class ForkingKernelManager(SandboxedKernelManager):
 
     def format_kernel_cmd(self, extra_arguments=None):
         # the kernel's own arguments (nbgrader's Execute.extra_arguments) travel to the template
-        srv = server(self.limits())
+        srv = server(self.limits()).ready()
         return [sys.executable, "-I", "-S", "-c", STUB, srv.socket, self.connection_file, *(extra_arguments or [])]
 
 

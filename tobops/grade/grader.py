@@ -227,9 +227,17 @@ class _Worker:
     limits: Limits
 
 
-def _init_worker(home: str, settings: Settings) -> None:
+def _init_worker(home: str, settings: Settings, spares=None) -> None:
+    import queue
     import warnings
 
+    from tobops.grade import forkserver
+
+    try:  # a template started for us already, or our own, loading now beside nbgrader's imports
+        forkserver.adopt(spares.get_nowait())
+    except (queue.Empty, AttributeError):
+        pass
+    forkserver.server(settings.limits.for_kernel())
     import nbgrader.nbgraderformat.common as nbformat_check
 
     warnings.filterwarnings("ignore")  # nbgrader's SQLAlchemy warnings are not the instructor's business
@@ -279,12 +287,56 @@ def _timestamp(course: Course, student: str, assessment: str) -> str:
     return ts.read_text().strip() if ts.exists() else ""
 
 
+def resolve(course: Course, assessment: str | None) -> list[str]:
+    """The assessments a command means: one by name, or (None) every generated one."""
+    known = course.assessments()
+    if not assessment:
+        with course.gradebook() as gb:
+            generated = {a.name for a in gb.assignments}
+        return [a for a in known if a in generated]
+    if assessment not in known:
+        raise GradingError(f"unknown assessment {assessment!r}; known: {', '.join(known)}")
+    return [assessment]
+
+
+def default_workers() -> int:
+    """Grading workers: one more than the cores. A worker waits on its kernel (and the kernel
+    on the worker) for about a third of each notebook, so a spare worker keeps every core busy."""
+    return (os.cpu_count() or 1) + 1
+
+
+#: What every worker needs, imported once (1.5 s of CPU) in multiprocessing's fork server,
+#: from which the workers are forked: a worker then starts in milliseconds, not seconds.
+WORKER_PRELOAD = ["tobops.grade.grader", "tobops.grade.forkserver", "tobops.grade.scoring", "nbgrader.apps.api",
+                  "nbgrader.preprocessors", "nbconvert.exporters"]
+
+
+def pool(course: Course, settings: Settings, workers: int, templates: list[dict] | None = None
+         ) -> cf.ProcessPoolExecutor:
+    """Worker processes for ``course``: each with nbgrader's API and a kernel template
+    (one of ``templates``, started already by the caller, while there are any left)."""
+    ctx = multiprocessing.get_context("forkserver")
+    ctx.set_forkserver_preload(WORKER_PRELOAD)
+    spares = ctx.Queue()
+    for t in templates or []:
+        spares.put(t)
+    return cf.ProcessPoolExecutor(max_workers=workers, mp_context=ctx, initializer=_init_worker,
+                                  initargs=(str(course.home), settings, spares))
+
+
 def grade(course: Course, assessments: list[str], settings: Settings | None = None, workers: int | None = None,
-          force: bool = False, progress: bool = True, students: list[str] | None = None) -> list[Result]:
+          force: bool = False, progress: bool = True, students: list[str] | None = None,
+          workers_pool: cf.ProcessPoolExecutor | None = None, on_progress=None) -> list[Result]:
     """Grade every submission of the given assessments (or only the given trainees');
-    returns one Result per trainee and assessment."""
+    returns one Result per trainee and assessment.
+
+    ``workers_pool``: workers made by :func:`pool` for this course and these settings, kept
+    between calls (the grader server's); without it a pool is made for this call and shut
+    down after. ``on_progress(done, total, failed)`` is called as submissions finish
+    (instead of the progress bar); if it raises, the submissions not yet started are
+    cancelled and the exception propagates."""
     settings = settings or Settings.load()
-    workers = workers or os.cpu_count() or 1
+    workers = workers or default_workers()
     store = course.results()
     with course.gradebook() as gb:  # also makes sure nbgrader's schema exists
         known = {a.name: float(a.max_score) for a in gb.assignments}
@@ -321,26 +373,37 @@ def grade(course: Course, assessments: list[str], settings: Settings | None = No
             jobs.append((student, assessment, stamp, max_score, attempt))
 
     store.save(results)  # not-submitted (and unchanged) submissions are known already
-    bar = tqdm(total=len(jobs), desc="grading", unit="notebook", disable=not progress or not jobs,
-               dynamic_ncols=True)
-    failed = 0
-    ctx = multiprocessing.get_context("spawn")
-    with cf.ProcessPoolExecutor(max_workers=min(workers, max(1, len(jobs))), mp_context=ctx,
-                                initializer=_init_worker, initargs=(str(course.home), settings)) as pool:
-        futures = {pool.submit(_grade_one, *job): job for job in jobs}
-        for fut in cf.as_completed(futures):
-            student, assessment, stamp, max_score, attempt = futures[fut]
-            try:
-                res = fut.result()
-            except Exception as exc:  # a worker process died
-                res = Result(student, assessment, Status.FAILED, None, max_score,
-                             f"grading process failed ({type(exc).__name__}: {exc})", [], stamp, attempt=attempt)
-            failed += res.status == Status.FAILED
-            store.save([res])
-            results.append(res)
-            bar.set_postfix(failed=failed, refresh=False)
-            bar.update(1)
-    bar.close()
+    bar = tqdm(total=len(jobs), desc="grading", unit="notebook",
+               disable=not progress or not jobs or on_progress is not None, dynamic_ncols=True)
+    failed = done = 0
+    own = workers_pool is None and bool(jobs)
+    workers_pool = pool(course, settings, min(workers, len(jobs))) if own else workers_pool
+    try:
+        futures = {workers_pool.submit(_grade_one, *job): job for job in jobs}
+        try:
+            for fut in cf.as_completed(futures):
+                student, assessment, stamp, max_score, attempt = futures[fut]
+                try:
+                    res = fut.result()
+                except Exception as exc:  # a worker process died
+                    res = Result(student, assessment, Status.FAILED, None, max_score,
+                                 f"grading process failed ({type(exc).__name__}: {exc})", [], stamp, attempt=attempt)
+                failed += res.status == Status.FAILED
+                done += 1
+                store.save([res])
+                results.append(res)
+                bar.set_postfix(failed=failed, refresh=False)
+                bar.update(1)
+                if on_progress is not None:
+                    on_progress(done, len(jobs), failed)
+        except BaseException:
+            for fut in futures:
+                fut.cancel()
+            raise
+    finally:
+        if own:
+            workers_pool.shutdown(wait=True, cancel_futures=True)
+        bar.close()
     order = {a: i for i, a in enumerate(assessments)}
     results.sort(key=lambda r: (order[r.assessment], r.student))
     return results

@@ -87,6 +87,10 @@ class Result:
         d["status"] = self.status.value
         return d
 
+    @classmethod
+    def from_dict(cls, d: dict) -> "Result":
+        return cls(**d)
+
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS tobops_results (

@@ -17,6 +17,7 @@ Graded forms are refused: those are scored by the instructor's grader only.
 """
 from __future__ import annotations
 
+import functools
 import getpass
 import re
 import shutil
@@ -28,7 +29,7 @@ import nbformat
 
 from tobops import TobopsError
 from tobops.assess import forms
-from tobops.assess.lint import CERTIFICATION
+from tobops.content.course import CERTIFICATION
 from tobops.grade.coursedir import Course, find
 from tobops.grade.roster import course_seed
 from tobops.settings import Settings
@@ -112,7 +113,7 @@ def practice(assessment: str, lang: str = "en", dest: str | Path = ".", course: 
 
 # --------------------------------------------------------------------------- selfcheck
 
-def _execute(nb: nbformat.NotebookNode, settings: Settings, workdir: Path) -> None:
+def _execute(nb: nbformat.NotebookNode, settings: Settings, workdir: Path, kernel_manager_class=None) -> None:
     from nbclient import NotebookClient
 
     from tobops.grade.sandbox import SandboxedKernelManager
@@ -120,7 +121,8 @@ def _execute(nb: nbformat.NotebookNode, settings: Settings, workdir: Path) -> No
     lim = settings.limits
     client = NotebookClient(
         nb, timeout=lim.cell_timeout, kernel_name="python3", allow_errors=True, shutdown_kernel="immediate",
-        kernel_manager_class=SandboxedKernelManager, resources={"metadata": {"path": str(workdir)}},
+        kernel_manager_class=kernel_manager_class or SandboxedKernelManager,
+        resources={"metadata": {"path": str(workdir)}},
         extra_arguments=["--HistoryManager.enabled=False", "--InteractiveShell.xmode=Plain"])
     client.km = client.create_kernel_manager()
     client.km.memory_mb, client.km.cpu_seconds, client.km.file_mb = lim.memory_mb, lim.cpu_seconds, lim.file_mb
@@ -128,7 +130,9 @@ def _execute(nb: nbformat.NotebookNode, settings: Settings, workdir: Path) -> No
 
 
 def run(assessment: str, notebook: str | None = None, out_dir: str | Path = "feedback",
-        course: Course | None = None, settings: Settings | None = None) -> dict:
+        course: Course | None = None, settings: Settings | None = None, kernel_manager_class=None) -> dict:
+    """Check a practice form: its lines to print, the feedback page, the points per item.
+    ``kernel_manager_class``: the grader server passes its forking one (a warm kernel)."""
     from tobops.grade.scoring import score_notebook
 
     course = course or find()
@@ -153,7 +157,7 @@ def run(assessment: str, notebook: str | None = None, out_dir: str | Path = "fee
     lang = nb.metadata.get("tobops", {}).get("lang", "en")
     work = Path(tempfile.mkdtemp(prefix="tobops-selfcheck-"))
     try:
-        _execute(nb, settings or Settings.load(), work)
+        _execute(nb, settings or Settings.load(), work, kernel_manager_class)
     finally:
         shutil.rmtree(work, ignore_errors=True)
     grading = score_notebook(nb, bank, form, lang)
@@ -220,13 +224,20 @@ def summary_lines(bank, form, scores: dict, grading: dict, lang: str) -> list[st
     return lines
 
 
-def _feedback_page(nb, out_dir: Path, assessment: str) -> Path | None:
+@functools.lru_cache(maxsize=1)
+def _exporter():
+    """One HTML exporter per process: its templates are compiled once (a warm grader server
+    writes many pages)."""
     from nbconvert import HTMLExporter
 
+    return HTMLExporter()
+
+
+def _feedback_page(nb, out_dir: Path, assessment: str) -> Path | None:
     from tobops.grade.feedback import HideAnswerKeys
 
     nb, _ = HideAnswerKeys().preprocess(nb, {})
-    html, _ = HTMLExporter().from_notebook_node(nb)
+    html, _ = _exporter().from_notebook_node(nb)
     out_dir.mkdir(parents=True, exist_ok=True)
     page = out_dir / f"{assessment}.html"
     page.write_text(html, encoding="utf-8")

@@ -1,0 +1,455 @@
+"""The warm grader: ``tobops grade`` and ``tobops selfcheck`` without the start-up.
+
+Most of a small job is start-up, paid again by every command: Python loading nbgrader in
+each grading worker, and each worker's kernel template loading ipykernel, pandas and the
+course's datasets (:mod:`tobops.grade.forkserver`). The notebooks themselves take a
+fraction of a second each. So the first ``tobops grade`` or ``tobops selfcheck`` in a
+course starts a *grader server* for it in the background, which keeps those processes
+alive and takes jobs over a Unix socket; later commands send their job there and show its
+progress, and pay no start-up at all. The instructor's terminal, the hub's and a
+self-learner's all reuse it.
+
+* It runs the same code as a command without it (:func:`tobops.grade.grader.grade`,
+  :func:`tobops.grade.selfcheck.run`): the same sandboxes, the same limits, the same
+  keys-out-of-kernel path, the same results. It only keeps processes alive between jobs.
+* Its socket lives in a folder only this user can open (``$XDG_RUNTIME_DIR/tobops-UID``,
+  else ``/tmp/tobops-UID``), and it serves only this user (checked on each connection).
+  Grading kernels have no network and do not see that folder.
+* Jobs run one at a time; a second command waits its turn. A command that is stopped
+  (Ctrl-C) cancels the submissions of its job not yet started.
+* It stops by itself after ``TOBOPS_SERVER_IDLE`` seconds without a job (default 900),
+  when its course folder is gone, on ``tobops server stop``, and when the code or
+  settings it was started with no longer match the command's: every job carries a
+  fingerprint of the tobops code, the datasets, the course's ``nbgrader_config.py``, the
+  Python and the ``TOBOPS_*`` settings, and a server that does not match says so and
+  exits, and the command starts a fresh one.
+* ``TOBOPS_SERVER=off`` (or ``--no-server``) does the job in the command's own process.
+
+Its log is ``grader-<hash>.log`` beside the socket (``tobops server status`` names it).
+"""
+from __future__ import annotations
+
+import argparse
+import concurrent.futures as cf
+import fcntl
+import hashlib
+import json
+import os
+import signal
+import socket
+import struct
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+import traceback
+from pathlib import Path
+
+from tobops import TobopsError
+
+IDLE_SECONDS = 900
+START_TIMEOUT_S = 180
+
+
+class ServerError(TobopsError):
+    pass
+
+
+class Stale(Exception):
+    """The server was started with other code or settings than the command's."""
+
+
+# --------------------------------------------------------------------------- where and what
+
+def enabled(env=None) -> bool:
+    """Whether commands use the grader server (``TOBOPS_SERVER=off`` turns it off)."""
+    env = os.environ if env is None else env
+    return env.get("TOBOPS_SERVER", "on").strip().lower() not in ("off", "0", "no", "false")
+
+
+def runtime_dir() -> Path:
+    """This user's private folder for grader sockets and logs."""
+    base = os.environ.get("XDG_RUNTIME_DIR") or tempfile.gettempdir()
+    d = Path(base) / f"tobops-{os.getuid()}"
+    if len(str(d)) > 70:  # a Unix socket's path has at most 107 bytes
+        d = Path(tempfile.gettempdir()) / f"tobops-{os.getuid()}"
+    d.mkdir(mode=0o700, parents=True, exist_ok=True)
+    st = d.stat()
+    if st.st_uid != os.getuid() or st.st_mode & 0o077:
+        raise ServerError(f"{d} is not private to you (owner {st.st_uid}, mode {oct(st.st_mode & 0o777)}): "
+                          "remove it, or grade with --no-server")
+    return d
+
+
+def _key(home: Path) -> str:
+    return hashlib.sha256(str(Path(home).resolve()).encode()).hexdigest()[:16]
+
+
+def socket_path(home: Path) -> Path:
+    return runtime_dir() / f"grader-{_key(home)}.sock"
+
+
+def log_path(home: Path) -> Path:
+    return runtime_dir() / f"grader-{_key(home)}.log"
+
+
+def fingerprint(home: Path) -> str:
+    """What a server's processes loaded: the tobops code and data, the datasets, the
+    course's nbgrader configuration, the Python, and the TOBOPS_* settings."""
+    import tobops
+
+    h = hashlib.sha256()
+    package = Path(tobops.__file__).parent  # with its _datasets/ when installed from a wheel
+    roots = [package, package.parent / "datasets", Path(os.environ.get("TOBOPS_DATA_DIR", package))]
+    for root in roots:
+        if not root.is_dir():
+            continue
+        for p in sorted(root.rglob("*")):
+            if "__pycache__" in p.parts or not p.is_file():
+                continue
+            st = p.stat()
+            h.update(f"{p}\0{st.st_mtime_ns}\0{st.st_size}\n".encode())
+    cfg = Path(home) / "nbgrader_config.py"
+    h.update(cfg.read_bytes() if cfg.exists() else b"")
+    h.update(sys.executable.encode())
+    for k in sorted(os.environ):
+        if k.startswith("TOBOPS_") and k not in ("TOBOPS_SERVER", "TOBOPS_SERVER_IDLE"):
+            h.update(f"{k}={os.environ[k]}\n".encode())
+    return h.hexdigest()[:16]
+
+
+# --------------------------------------------------------------------------- the command's side
+
+def _connect(path: Path) -> socket.socket | None:
+    s = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+    try:
+        s.connect(str(path))
+    except (FileNotFoundError, ConnectionRefusedError):
+        s.close()
+        return None
+    return s
+
+
+def _start(home: Path, path: Path, fp: str, warm: int) -> None:
+    """Start a server for ``home`` in the background and wait until it listens; it starts
+    ``warm`` workers at once (what the first job needs), the others when a job needs them."""
+    log = open(log_path(home), "ab")
+    subprocess.Popen([sys.executable, "-m", "tobops.grade.server", "--course", str(home), "--fingerprint", fp,
+                      "--warm", str(warm)],
+                     cwd=home, stdin=subprocess.DEVNULL, stdout=log, stderr=log, start_new_session=True,
+                     close_fds=True)
+    log.close()
+    deadline = time.monotonic() + START_TIMEOUT_S
+    while time.monotonic() < deadline:
+        s = _connect(path)
+        if s is not None:
+            s.close()
+            return
+        time.sleep(0.05)
+    raise ServerError(f"the grader server did not start within {START_TIMEOUT_S} s; see {log_path(home)} "
+                      "(or grade with --no-server)")
+
+
+def request(home: Path, job: dict, on_message=None, warm: int = 0) -> dict:
+    """Send ``job`` to the course's server (starting one if none runs, or a fresh one if
+    it is stale) and return its answer; ``on_message`` sees each progress message.
+    ``warm``: how many workers the job can use (0: as many as the server has)."""
+    home = Path(home).resolve()
+    path, fp = socket_path(home), fingerprint(home)
+    for _ in range(3):
+        s = _connect(path)
+        if s is None:
+            _start(home, path, fp, warm)
+            s = _connect(path)
+            if s is None:
+                continue
+        try:
+            with s, s.makefile("rwb") as f:
+                f.write(json.dumps({**job, "fingerprint": fp}).encode() + b"\n")
+                f.flush()
+                for line in f:
+                    msg = json.loads(line)
+                    if msg.get("stale"):
+                        raise Stale()
+                    if "error" in msg:
+                        raise ServerError(msg["error"])
+                    if "done" in msg:
+                        return msg["done"]
+                    if on_message is not None:
+                        on_message(msg)
+            raise ServerError(f"the grader server stopped during the job (see {log_path(home)}); "
+                              "run the command again (nothing graded is lost), or use --no-server")
+        except Stale:
+            _wait_gone(path)
+    raise ServerError(f"could not reach a grader server for {home}; see {log_path(home)} or use --no-server")
+
+
+def _wait_gone(path: Path, timeout: float = 60) -> None:
+    deadline = time.monotonic() + timeout
+    while path.exists() and time.monotonic() < deadline:
+        time.sleep(0.05)
+
+
+def status(home: Path) -> dict | None:
+    s = _connect(socket_path(home))
+    if s is None:
+        return None
+    with s, s.makefile("rwb") as f:
+        f.write(json.dumps({"op": "status"}).encode() + b"\n")
+        f.flush()
+        line = f.readline()
+    return json.loads(line)["done"] if line else None
+
+
+def _stop(path: Path) -> bool:
+    """Ask the server at ``path`` to stop and wait until its processes have ended."""
+    s = _connect(path)
+    if s is None:
+        return False
+    with s, s.makefile("rwb") as f:
+        f.write(json.dumps({"op": "stop"}).encode() + b"\n")
+        f.flush()
+        line = f.readline()
+    pid = json.loads(line)["done"].get("pid") if line else None
+    deadline = time.monotonic() + 120  # a job still running finishes first
+    while pid and Path(f"/proc/{pid}").exists() and time.monotonic() < deadline:
+        try:
+            if os.waitpid(pid, os.WNOHANG)[0]:
+                break
+        except ChildProcessError:
+            pass
+        time.sleep(0.05)
+    return True
+
+
+def stop(home: Path) -> bool:
+    """Ask the course's server to stop; whether one was running."""
+    return _stop(socket_path(home))
+
+
+def stop_all() -> int:
+    """Stop every grader server of this user; how many there were."""
+    n = 0
+    for sock in sorted(runtime_dir().glob("grader-*.sock")):
+        if _stop(sock):
+            n += 1
+        else:
+            sock.unlink(missing_ok=True)
+    return n
+
+
+# --------------------------------------------------------------------------- the server's side
+
+def _selfcheck_job(home: str, assessment: str, notebook: str, out_dir: str, settings) -> dict:
+    """In a worker: a self-check, on a kernel forked from the worker's warm template."""
+    from tobops.grade import selfcheck
+    from tobops.grade.coursedir import Course
+    from tobops.grade.forkserver import ForkingKernelManager
+
+    out = selfcheck.run(assessment, notebook, out_dir, course=Course(Path(home)), settings=settings,
+                        kernel_manager_class=ForkingKernelManager)
+    return {"lines": out["lines"], "feedback": str(out["feedback"]) if out["feedback"] else None,
+            "scores": out["scores"]}
+
+
+def _ready(_: int) -> int:
+    """A no-op job: makes the pool start a worker (and the worker its kernel template)."""
+    return os.getpid()
+
+
+class Server:
+    def __init__(self, home: Path, fp: str, idle: float) -> None:
+        from tobops.grade.coursedir import Course
+
+        self.home, self.fp, self.idle = home, fp, idle
+        self.course = Course(home)
+        self.started = time.time()
+        self.last = time.monotonic()
+        self.jobs = 0
+        self.busy = threading.Lock()
+        self.stopping = threading.Event()
+        self._pool = None
+        self._pool_key = None
+        self.warming: list = []
+        self.templates: list = []
+
+    # ------------------------------------------------------------------ workers
+    def pool(self, settings, workers: int):
+        from tobops.grade import grader
+
+        key = (settings, workers)
+        broken = self._pool is not None and getattr(self._pool, "_broken", False)
+        if self._pool is None or self._pool_key != key or broken:
+            if self._pool is not None:
+                self._pool.shutdown(wait=True, cancel_futures=True)
+            # workers start as jobs need them (a self-check needs one) and then stay
+            self._pool, self._pool_key = grader.pool(self.course, settings, workers), key
+        return self._pool
+
+    def warm_up(self, n: int) -> None:
+        """Start ``n`` workers now, with the default settings, while the first command's
+        job is still on its way, and their kernel templates beside them (a template takes as
+        long to start as a worker: started here, it does not wait for its worker)."""
+        from tobops.grade import forkserver, grader
+        from tobops.settings import Settings
+
+        settings = Settings.load()
+        n = min(n, grader.default_workers())
+        self.templates = [forkserver.ForkServer(settings.limits.for_kernel()) for _ in range(n)]
+        self._pool = grader.pool(self.course, settings, grader.default_workers(),
+                                 templates=[t.describe() for t in self.templates])
+        self._pool_key = (settings, grader.default_workers())
+        self.warming = [self._pool.submit(_ready, i) for i in range(n)]
+
+    # ------------------------------------------------------------------ jobs
+    def grade(self, job: dict, send) -> dict:
+        from tobops.grade import grader, sandbox
+        from tobops.settings import Settings
+
+        settings = Settings.load(**job.get("limits", {}))
+        workers = job.get("workers") or grader.default_workers()
+        send({"isolation": sandbox.isolation(settings.limits)})
+        assessments = grader.resolve(self.course, job.get("assessment"))
+        results = grader.grade(self.course, assessments, settings=settings, workers=workers,
+                               force=job.get("force", False), students=job.get("students"),
+                               workers_pool=self.pool(settings, workers),
+                               on_progress=lambda d, t, f: send({"progress": d, "total": t, "failed": f}))
+        return {"results": [r.as_dict() for r in results]}
+
+    def selfcheck(self, job: dict, send) -> dict:
+        from tobops.grade import grader
+        from tobops.settings import Settings
+
+        settings = Settings.load()
+        pool = self.pool(settings, grader.default_workers())
+        if self.warming:  # a worker that is starting will be free soon: no need to start another
+            cf.wait(self.warming, return_when=cf.FIRST_COMPLETED)
+        fut = pool.submit(
+            _selfcheck_job, str(self.home), job["assessment"], job["notebook"], job["out_dir"], settings)
+        return fut.result()
+
+    def handle(self, conn: socket.socket) -> None:
+        with conn, conn.makefile("rwb") as f:
+            def send(msg: dict) -> None:
+                f.write(json.dumps(msg).encode() + b"\n")
+                f.flush()
+
+            uid = struct.unpack("3i", conn.getsockopt(socket.SOL_SOCKET, socket.SO_PEERCRED, 12))[1]
+            if uid != os.getuid():
+                return
+            line = f.readline()
+            if not line:
+                return
+            job = json.loads(line)
+            op = job.get("op")
+            try:
+                if op == "status":
+                    send({"done": {"pid": os.getpid(), "course": str(self.home), "since": self.started,
+                                   "jobs": self.jobs, "busy": self.busy.locked(), "log": str(log_path(self.home)),
+                                   "idle_timeout": self.idle}})
+                    return
+                if op == "stop":
+                    self.stopping.set()
+                    send({"done": {"pid": os.getpid()}})
+                    return
+                if job.get("fingerprint") != self.fp:
+                    self.stopping.set()
+                    send({"stale": True})
+                    return
+                if not self.busy.acquire(blocking=False):
+                    send({"waiting": True})
+                    self.busy.acquire()
+                try:
+                    self.last = time.monotonic()
+                    handler = {"grade": self.grade, "selfcheck": self.selfcheck}[op]
+                    send({"done": handler(job, send)})
+                    self.jobs += 1
+                finally:
+                    self.last = time.monotonic()
+                    self.busy.release()
+            except (BrokenPipeError, ConnectionResetError):
+                pass  # the command was stopped; its unstarted submissions were cancelled
+            except TobopsError as exc:
+                _try(send, {"error": str(exc)})
+            except Exception as exc:  # noqa: BLE001  reported to the command, logged here
+                traceback.print_exc()
+                _try(send, {"error": f"the grader server failed: {type(exc).__name__}: {exc} "
+                                     f"(details in {log_path(self.home)})"})
+
+    def serve(self) -> None:
+        path = socket_path(self.home)
+        listener = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+        tmp = path.with_suffix(f".{os.getpid()}.tmp")
+        listener.bind(str(tmp))
+        listener.listen(16)
+        listener.settimeout(1.0)
+        os.rename(tmp, path)  # commands see the socket once the server accepts jobs
+        print(f"{time.strftime('%F %T')} grader server {os.getpid()} for {self.home} listening on {path}",
+              flush=True)
+        try:
+            while not self.stopping.is_set():
+                try:
+                    conn, _ = listener.accept()
+                except socket.timeout:
+                    idle = time.monotonic() - self.last
+                    if not self.busy.locked() and (idle > self.idle or not self.home.is_dir()):
+                        break
+                    continue
+                conn.settimeout(None)
+                threading.Thread(target=self.handle, args=(conn,), daemon=True).start()
+        finally:
+            # no new command connects from here on; a fresh server waits for this one's lock
+            path.unlink(missing_ok=True)
+            listener.close()
+            # a job still running finishes first (it holds the lock)
+            with self.busy:
+                if self._pool is not None:
+                    self._pool.shutdown(wait=True, cancel_futures=True)
+                for t in self.templates:  # those handed to workers were stopped by them; reap all
+                    t.stop()
+            print(f"{time.strftime('%F %T')} grader server {os.getpid()} stopped after {self.jobs} job(s)",
+                  flush=True)
+
+
+def _try(send, msg) -> None:
+    try:
+        send(msg)
+    except OSError:
+        pass
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(prog="python -m tobops.grade.server")
+    ap.add_argument("--course", required=True)
+    ap.add_argument("--fingerprint", required=True)
+    ap.add_argument("--warm", type=int, default=0, help="workers to start at once (0: all)")
+    args = ap.parse_args(argv)
+    home = Path(args.course).resolve()
+    lock = open(socket_path(home).with_suffix(".lock"), "w")
+    deadline = time.monotonic() + START_TIMEOUT_S
+    while True:  # one server per course: the lock is held for a server's whole life
+        try:
+            fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            break
+        except BlockingIOError:
+            s = _connect(socket_path(home))
+            if s is not None:  # another one is serving: nothing to do
+                s.close()
+                return 0
+            if time.monotonic() > deadline:
+                return 1
+            time.sleep(0.05)  # another one is starting, or stopping (a stale one finishing its job)
+    from tobops.grade.coursedir import ensure_tools_on_path
+
+    ensure_tools_on_path()
+    idle = float(os.environ.get("TOBOPS_SERVER_IDLE", IDLE_SECONDS))
+    srv = Server(home, args.fingerprint, idle)
+    signal.signal(signal.SIGTERM, lambda *_: srv.stopping.set())  # stops as `tobops server stop` does
+    srv.warm_up(args.warm or 1_000)
+    srv.serve()
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
