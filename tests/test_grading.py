@@ -7,6 +7,7 @@ from __future__ import annotations
 import os
 import socket
 import sys
+import time
 
 import nbformat
 import pytest
@@ -234,3 +235,41 @@ def test_benchmark_smoke_run(tmp_path):
     assert names == ["ratio one notebook"] * 2 + ["ratio one room"] * 2 + ["ratio full cohort",
                                                                          "ratio self-check median"], ratios
     assert all(r.endswith("x") for r in ratios[:-1]) and ratios[-1].endswith(")")
+
+
+
+@pytest.mark.parametrize("ends", ["at once", "later"])
+def test_a_sandbox_ends_with_the_process_that_started_it(tmp_path, ends):
+    """A grading worker that ends (a batch of submissions that all fail their precheck ends
+    within a second, while the worker's kernel template is still starting) takes its
+    sandbox with it, even if it ended before the sandbox had started: one left running
+    keeps a terminal, or anyone reading the command's output, waiting for ever."""
+    marker = tmp_path / "marker-dir"
+    marker.mkdir()
+    parent = "\n".join([
+        "import os, subprocess, sys, time",
+        "from tobops.grade.sandbox import launcher_command, kernel_home",
+        "from tobops.settings import Limits",
+        f"cmd = launcher_command([sys.executable, '-c', 'import time; time.sleep(60)', {str(marker)!r}],",
+        f"                       home=kernel_home('k-', parent={str(tmp_path)!r}), limits=Limits(), pid_namespace=True)",
+        "p = subprocess.Popen(cmd, stdin=subprocess.DEVNULL)",
+        "print(p.pid, flush=True)",
+        f"time.sleep({0 if ends == 'at once' else 3})",
+        "os._exit(0)  # as a multiprocessing worker ends: no atexit",
+    ])
+    proc = run([sys.executable, "-c", parent], cwd=tmp_path, timeout=60)
+    assert proc.returncode == 0, proc.stderr
+    left = []
+    for _ in range(100):
+        left = [p for p in os.listdir("/proc") if p.isdigit() and str(marker) in _cmdline(p)]
+        if not left:
+            break
+        time.sleep(0.1)
+    assert not left, [_cmdline(p) for p in left]
+
+
+def _cmdline(pid: str) -> str:
+    try:
+        return open(f"/proc/{pid}/cmdline", "rb").read().replace(b"\0", b" ").decode(errors="replace")
+    except OSError:
+        return ""

@@ -156,8 +156,11 @@ def _set(srv: ForkServer) -> ForkServer:
         _SERVER.stop()
     _SERVER = srv
     import atexit
+    from multiprocessing import util
 
     atexit.register(srv.stop)
+    # a multiprocessing worker ends with os._exit, skipping atexit: its finalizers still run
+    util.Finalize(srv, srv.stop, exitpriority=10)
     return srv
 
 

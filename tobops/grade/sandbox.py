@@ -128,7 +128,7 @@ def kernel_home(prefix: str, parent: str | None = None) -> str:
 def launcher_command(cmd: list[str], *, home: str, limits: Limits, binds: list[str] = (),
                      pid_namespace: bool = False, network: bool = True) -> list[str]:
     """The command that runs ``cmd`` under ``limits`` in the sandbox (via :func:`main`)."""
-    out = [sys.executable, "-m", "tobops.grade.sandbox", "--home", home,
+    out = [sys.executable, "-m", "tobops.grade.sandbox", "--home", home, "--parent", str(os.getpid()),
            "--memory-mb", str(limits.memory_mb), "--cpu-seconds", str(limits.cpu_seconds),
            "--file-mb", str(limits.file_mb)]
     for d in binds:
@@ -222,6 +222,20 @@ class SandboxedKernelManager(AsyncKernelManager):
             shutil.rmtree(self._ipc_dir, ignore_errors=True)
 
 
+def _die_with(parent: int) -> None:
+    """Be killed when ``parent`` ends, and end now if it has already (bwrap's
+    ``--die-with-parent`` only starts once bwrap runs: a parent that ends before would
+    leave the sandbox, and a fork server's template in it, running for ever)."""
+    if not parent or not sys.platform.startswith("linux"):
+        return
+    import ctypes
+
+    PR_SET_PDEATHSIG = 1
+    ctypes.CDLL(None, use_errno=True).prctl(PR_SET_PDEATHSIG, signal.SIGKILL)  # kept across exec
+    if os.getppid() != parent:
+        sys.exit(1)
+
+
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(prog="python -m tobops.grade.sandbox")
     parser.add_argument("--home", required=True, help="private, writable home for the kernel")
@@ -232,8 +246,11 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--pid-namespace", action="store_true", help="own process ids (for the fork server)")
     parser.add_argument("--no-network", action="store_true",
                         help="no network at all, not even localhost (kernels that talk over Unix sockets)")
+    parser.add_argument("--parent", type=int, default=0,
+                        help="the process that started this one: if it ends, so does the sandbox")
     parser.add_argument("cmd", nargs=argparse.REMAINDER)
     args = parser.parse_args(argv)
+    _die_with(args.parent)
     cmd = args.cmd[1:] if args.cmd and args.cmd[0] == "--" else args.cmd
     if not cmd:
         parser.error("no kernel command given")
