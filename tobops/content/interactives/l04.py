@@ -208,12 +208,15 @@ PRODUCTS: dict[str, _Texts] = {
         "noun": _Bi("a CRM system", "CRM 系统"),
         "verdict": "make",
         "home": ("revenue",),
-        "src": ROAD,
-        "why": _Bi("It organises processes and customer resources for the departments that bring in revenue. "
-                   "It is close to a must-have (刚需): the demand never goes away, so competition is fierce and "
-                   "it comes down to how each vendor plays.",
-                   "它帮创收的部门理顺流程、管好客户资源，几乎算得上刚需：这份需求一直都在，"
-                   "所以厂商之间竞争激烈，最后拼的是各家的打法。"),
+        "src": SYNTHESIS,  # the article describes CRM; it does not call it "make money"
+        "why": _Bi("The Road to ToB Operations: it organises processes and customer resources for the "
+                   "departments that bring in revenue, and it is close to a must-have (刚需): the demand never "
+                   "goes away, so competition is fierce and it comes down to how each vendor plays. "
+                   "[course synthesis] Because its value lands where revenue is made, the course reads it as "
+                   "'make money'.",
+                   "《通往To B运营之路》的描述：它帮创收的部门理顺流程、管好客户资源，几乎算得上刚需："
+                   "这份需求一直都在，所以厂商之间竞争激烈，最后拼的是各家的打法。"
+                   "【课程补充】它的价值落在创造收入的地方，所以本课程把它归为“挣钱”。"),
         "compare": _Bi("How much more revenue the sales team closes with it.",
                        "用了它之后，销售团队能多拿下多少收入。"),
         "add_other": _Bi("[course synthesis] Add the save-money side: show the hours of manual reporting per rep "
