@@ -258,4 +258,32 @@ def lint_paths(paths: list[str | Path]) -> Report:
     from tobops.content.course import lessons
 
     banks = [bank_mod.load(p) for p in paths]
-    return lint(banks, {les.id: les.objectives for les in lessons()})
+    les = lessons()
+    rep = lint(banks, {x.id: x.objectives for x in les})
+    self_checks(rep, [q for x in les for q in x.quiz if "options" in q])
+    return rep
+
+
+def self_checks(rep: Report, quizzes: list[dict]) -> None:
+    """The lessons' multiple-choice self-checks: key positions and the longest-option tell."""
+    by_count: dict[int, Counter] = defaultdict(Counter)
+    longest = 0
+    for q in quizzes:
+        opts, key = q["options"], int(q["answer"]) - 1  # answers count from 1
+        by_count[len(opts)][key] += 1
+        lens = [len(o) for o in opts]
+        longest += lens[key] == max(lens) and lens.count(max(lens)) == 1
+    for k, counts in sorted(by_count.items()):
+        total = sum(counts.values())
+        shares = [counts.get(i, 0) / total for i in range(k)]
+        rep.figures.append(f"self-checks, key positions, {k} options ({total}): "
+                           + ", ".join(f"{'ABCDE'[i]} {100 * sh:.0f}%" for i, sh in enumerate(shares)))
+        if total >= 8:
+            rep.problems += [f"self-checks: key position {'ABCDE'[i]} holds {100 * sh:.0f}% of the {k}-option keys "
+                             f"(uniform {100 / k:.0f}% ± 10)" for i, sh in enumerate(shares) if abs(sh - 1 / k) > 0.10]
+    if quizzes:
+        n = len(quizzes)
+        rep.figures.append(f"self-checks, key is the longest option: {longest} of {n} ({100 * longest / n:.0f}%; "
+                           "at most 30%)")
+        if longest > 0.30 * n:
+            rep.problems.append(f"self-checks: the key is the longest option in {100 * longest / n:.0f}% (at most 30%)")
