@@ -26,6 +26,7 @@ import json
 import multiprocessing
 import os
 import re
+import signal
 import time
 from pathlib import Path
 
@@ -227,17 +228,19 @@ class _Worker:
     limits: Limits
 
 
-def _init_worker(home: str, settings: Settings, spares=None) -> None:
-    import queue
+def _init_worker(home: str, settings: Settings, templates: list[dict], taken, parent: int | None) -> None:
     import warnings
 
-    from tobops.grade import forkserver
+    from tobops.grade import forkserver, sandbox
 
-    try:  # a template started for us already, or our own, loading now beside nbgrader's imports
-        forkserver.adopt(spares.get_nowait())
-    except (queue.Empty, AttributeError):
-        pass
-    forkserver.server(settings.limits.for_kernel())
+    sandbox.die_with_parent(parent)  # a grader server that is killed takes its workers with it
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)  # forked from the server: not its handler
+    with taken.get_lock():
+        i, taken.value = taken.value, taken.value + 1
+    if i < len(templates):  # a template started for us already, loading beside us
+        forkserver.adopt(templates[i])
+    else:  # our own, loading now beside nbgrader's imports
+        forkserver.server(settings.limits.for_kernel())
     import nbgrader.nbgraderformat.common as nbformat_check
 
     warnings.filterwarnings("ignore")  # nbgrader's SQLAlchemy warnings are not the instructor's business
@@ -305,23 +308,39 @@ def default_workers() -> int:
     return (os.cpu_count() or 1) + 1
 
 
-#: What every worker needs, imported once (1.5 s of CPU) in multiprocessing's fork server,
-#: from which the workers are forked: a worker then starts in milliseconds, not seconds.
-WORKER_PRELOAD = ["tobops.grade.grader", "tobops.grade.forkserver", "tobops.grade.scoring", "nbgrader.apps.api",
-                  "nbgrader.preprocessors", "nbconvert.exporters"]
+#: What every worker needs, imported once (2 s of CPU) in the process the workers are forked
+#: from (multiprocessing's fork server, or the grader server): a worker then starts in
+#: milliseconds, and its first notebook imports nothing more.
+WORKER_PRELOAD = ["tobops.grade.grader", "tobops.grade.forkserver", "tobops.grade.scoring", "tobops.grade.execute",
+                  "tobops.content.datasets", "nbgrader.apps.api", "nbgrader.preprocessors", "nbconvert.exporters",
+                  "ipykernel.kernelspec", "IPython", "sqlalchemy.dialects.sqlite"]
 
 
-def pool(course: Course, settings: Settings, workers: int, templates: list[dict] | None = None
-         ) -> cf.ProcessPoolExecutor:
+def pool(course: Course, settings: Settings, workers: int, templates: list[dict] | None = None,
+         fork: bool = False) -> cf.ProcessPoolExecutor:
     """Worker processes for ``course``: each with nbgrader's API and a kernel template
-    (one of ``templates``, started already by the caller, while there are any left)."""
-    ctx = multiprocessing.get_context("forkserver")
-    ctx.set_forkserver_preload(WORKER_PRELOAD)
-    spares = ctx.Queue()
-    for t in templates or []:
-        spares.put(t)
+    (one of ``templates``, started already by the caller, while there are any left).
+
+    The workers come from multiprocessing's fork server, which imports
+    :data:`WORKER_PRELOAD` once, and start as jobs need them. With ``fork`` they are all
+    forked at the first job from the caller, which has imported that already (:func:`preload`)
+    and runs no thread that could hold a lock meanwhile (the grader server)."""
+    if fork:
+        ctx = multiprocessing.get_context("fork")
+    else:
+        ctx = multiprocessing.get_context("forkserver")
+        ctx.set_forkserver_preload(WORKER_PRELOAD)
     return cf.ProcessPoolExecutor(max_workers=workers, mp_context=ctx, initializer=_init_worker,
-                                  initargs=(str(course.home), settings, spares))
+                                  initargs=(str(course.home), settings, list(templates or []), ctx.Value("i", 0),
+                                            os.getpid() if fork else None))
+
+
+def preload() -> None:
+    """Import what every worker needs, here (for :func:`pool` with ``fork``)."""
+    import importlib
+
+    for name in WORKER_PRELOAD:
+        importlib.import_module(name)
 
 
 def grade(course: Course, assessments: list[str], settings: Settings | None = None, workers: int | None = None,

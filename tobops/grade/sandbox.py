@@ -222,17 +222,18 @@ class SandboxedKernelManager(AsyncKernelManager):
             shutil.rmtree(self._ipc_dir, ignore_errors=True)
 
 
-def _die_with(parent: int) -> None:
-    """Be killed when ``parent`` ends, and end now if it has already (bwrap's
-    ``--die-with-parent`` only starts once bwrap runs: a parent that ends before would
-    leave the sandbox, and a fork server's template in it, running for ever)."""
-    if not parent or not sys.platform.startswith("linux"):
+def die_with_parent(parent: int | None = None) -> None:
+    """Be killed when the process that started this one ends; with ``parent`` (its pid),
+    end now if it has ended already. (bwrap's ``--die-with-parent`` only starts once bwrap
+    runs: a parent that ends before would leave the sandbox, and a fork server's template
+    in it, running for ever.)"""
+    if not sys.platform.startswith("linux"):
         return
     import ctypes
 
     PR_SET_PDEATHSIG = 1
     ctypes.CDLL(None, use_errno=True).prctl(PR_SET_PDEATHSIG, signal.SIGKILL)  # kept across exec
-    if os.getppid() != parent:
+    if parent is not None and os.getppid() != parent:
         sys.exit(1)
 
 
@@ -250,7 +251,8 @@ def main(argv: list[str] | None = None) -> None:
                         help="the process that started this one: if it ends, so does the sandbox")
     parser.add_argument("cmd", nargs=argparse.REMAINDER)
     args = parser.parse_args(argv)
-    _die_with(args.parent)
+    if args.parent:
+        die_with_parent(args.parent)
     cmd = args.cmd[1:] if args.cmd and args.cmd[0] == "--" else args.cmd
     if not cmd:
         parser.error("no kernel command given")

@@ -269,38 +269,52 @@ class Server:
         self.jobs = 0
         self.busy = threading.Lock()
         self.stopping = threading.Event()
-        self._pool = None
-        self._pool_key = None
+        # jobs run one at a time on one thread that lives as long as the server: the workers
+        # and templates it starts are killed when the thread that started them ends
+        self.runner = cf.ThreadPoolExecutor(max_workers=1, thread_name_prefix="jobs")
+        self.pools: dict[str, tuple] = {}  # "small" / "batch": (key, pool)
         self.warming: list = []
         self.templates: list = []
 
     # ------------------------------------------------------------------ workers
-    def pool(self, settings, workers: int):
-        from tobops.grade import grader
+    def pool(self, kind: str, settings, workers: int):
+        """The workers for a job: *small* (one submission, a self-check: one worker, so that
+        its kernel template and caches are warm for the next one) or *batch* (``workers``).
 
-        key = (settings, workers)
-        broken = self._pool is not None and getattr(self._pool, "_broken", False)
-        if self._pool is None or self._pool_key != key or broken:
-            if self._pool is not None:
-                self._pool.shutdown(wait=True, cancel_futures=True)
-            # workers start as jobs need them (a self-check needs one) and then stay
-            self._pool, self._pool_key = grader.pool(self.course, settings, workers), key
-        return self._pool
+        Workers are forked from this process, which has loaded nbgrader once for all of
+        them, each with a kernel template started here beside it. A small job uses the
+        batch workers when there are some and no small one."""
+        from tobops.grade import forkserver, grader
+
+        def usable(kind: str, want) -> bool:
+            key, pool = self.pools.get(kind, (None, None))
+            return key is not None and want(key) and not getattr(pool, "_broken", False)
+
+        n = 1 if kind == "small" else workers
+        key = (settings, n)
+        if kind == "small" and "small" not in self.pools and usable("batch", lambda k: k[0] == settings):
+            return self.pools["batch"][1]
+        if usable(kind, lambda k: k == key):
+            return self.pools[kind][1]
+        if kind in self.pools:
+            self.pools.pop(kind)[1].shutdown(wait=True, cancel_futures=True)
+        templates = [forkserver.ForkServer(settings.limits.for_kernel()) for _ in range(n)]
+        self.templates += templates
+        grader.preload()  # once, while the templates load; the workers are forked with it
+        # forked while the other threads wait (in accept(), or for their job) and hold no lock
+        pool = grader.pool(self.course, settings, n, templates=[t.describe() for t in templates], fork=True)
+        self.pools[kind] = (key, pool)
+        return pool
 
     def warm_up(self, n: int) -> None:
-        """Start ``n`` workers now, with the default settings, while the first command's
-        job is still on its way, and their kernel templates beside them (a template takes as
-        long to start as a worker: started here, it does not wait for its worker)."""
-        from tobops.grade import forkserver, grader
+        """Start the workers the first command's job needs (``n``: trainees; 1 makes a
+        small pool, 0 a batch one), with the default settings, while its job is on its way."""
+        from tobops.grade import grader
         from tobops.settings import Settings
 
-        settings = Settings.load()
-        n = min(n, grader.default_workers())
-        self.templates = [forkserver.ForkServer(settings.limits.for_kernel()) for _ in range(n)]
-        self._pool = grader.pool(self.course, settings, grader.default_workers(),
-                                 templates=[t.describe() for t in self.templates])
-        self._pool_key = (settings, grader.default_workers())
-        self.warming = [self._pool.submit(_ready, i) for i in range(n)]
+        kind = "small" if n == 1 else "batch"
+        pool = self.pool(kind, Settings.load(), grader.default_workers())
+        self.warming = [pool.submit(_ready, i) for i in range(1 if kind == "small" else grader.default_workers())]
 
     # ------------------------------------------------------------------ jobs
     def grade(self, job: dict, send) -> dict:
@@ -313,16 +327,21 @@ class Server:
         assessments = grader.resolve(self.course, job.get("assessment"))
         results = grader.grade(self.course, assessments, settings=settings, workers=workers,
                                force=job.get("force", False), students=job.get("students"),
-                               workers_pool=self.pool(settings, workers),
+                               workers_pool=self.pool(self._kind(job), settings, workers),
                                on_progress=lambda d, t, f: send({"progress": d, "total": t, "failed": f}))
         return {"results": [r.as_dict() for r in results]}
+
+    @staticmethod
+    def _kind(job: dict) -> str:
+        """A job for one submission is small; any other is a batch."""
+        return "small" if job.get("assessment") and len(job.get("students") or []) == 1 else "batch"
 
     def selfcheck(self, job: dict, send) -> dict:
         from tobops.grade import grader
         from tobops.settings import Settings
 
         settings = Settings.load()
-        pool = self.pool(settings, grader.default_workers())
+        pool = self.pool("small", settings, grader.default_workers())
         if self.warming:  # a worker that is starting will be free soon: no need to start another
             cf.wait(self.warming, return_when=cf.FIRST_COMPLETED)
         fut = pool.submit(
@@ -363,7 +382,7 @@ class Server:
                 try:
                     self.last = time.monotonic()
                     handler = {"grade": self.grade, "selfcheck": self.selfcheck}[op]
-                    send({"done": handler(job, send)})
+                    send({"done": self.runner.submit(handler, job, send).result()})
                     self.jobs += 1
                 finally:
                     self.last = time.monotonic()
@@ -404,10 +423,11 @@ class Server:
             listener.close()
             # a job still running finishes first (it holds the lock)
             with self.busy:
-                if self._pool is not None:
-                    self._pool.shutdown(wait=True, cancel_futures=True)
+                for _, pool in self.pools.values():
+                    pool.shutdown(wait=True, cancel_futures=True)
                 for t in self.templates:  # those handed to workers were stopped by them; reap all
                     t.stop()
+            self.runner.shutdown(wait=False)
             print(f"{time.strftime('%F %T')} grader server {os.getpid()} stopped after {self.jobs} job(s)",
                   flush=True)
 
@@ -430,9 +450,9 @@ def main(argv: list[str] | None = None) -> int:
     deadline = time.monotonic() + START_TIMEOUT_S
     while True:  # one server per course: the lock is held for a server's whole life
         try:
-            fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            fcntl.lockf(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)  # a POSIX lock: the forked workers do not hold it
             break
-        except BlockingIOError:
+        except (BlockingIOError, PermissionError):  # another server holds it
             s = _connect(socket_path(home))
             if s is not None:  # another one is serving: nothing to do
                 s.close()

@@ -114,7 +114,7 @@ def submission(form_nb, bank: Bank, form: forms.Form, profile: str, seed: int = 
     elif profile == "memory":
         answers[first["cell"]] = "hog = bytearray(8 * 1024**3)"
     elif profile == "huge_output":
-        answers[first["cell"]] = first["right"] + "\nfor i in range(300_000):\n    print('spam ' * 20)"
+        answers[first["cell"]] = first["right"] + "\nfor i in range(20_000):\n    print('spam ' * 20)"
     elif profile == "kernel_dies":
         answers[middle["cell"]] = "import os, signal\nos.kill(os.getpid(), signal.SIGKILL)"
     elif profile == "stderr":
