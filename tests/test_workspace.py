@@ -96,3 +96,44 @@ def test_make_lab_opens_jupyterlab_in_the_workspace_not_the_repository_in_chines
     finally:
         os.killpg(proc.pid, signal.SIGTERM)
         proc.wait(timeout=30)
+
+
+def test_a_trainees_kernels_talk_over_sockets_of_their_own_not_localhost_ports(tmp_path, monkeypatch):
+    """Twenty trainees' servers share the machine's network: TCP ports picked by one can be
+    taken by another before its kernel binds them (a Validate failed so in a load test)."""
+    import asyncio
+
+    import nbformat
+    from jupyter_server.services.kernels.kernelmanager import AsyncMappingKernelManager
+    from nbclient import NotebookClient
+    from traitlets.config.loader import JSONFileConfigLoader, PyFileConfigLoader
+
+    config_dir = workspace.TRAINEE_CONFIG
+    server = JSONFileConfigLoader("jupyter_server_config.json", str(config_dir)).load_config()
+    monkeypatch.setenv("TOBOPS_EXCHANGE", str(tmp_path / "exchange"))
+    grading = PyFileConfigLoader("nbgrader_config.py", str(config_dir)).load_config()
+    lab_class = AsyncMappingKernelManager(config=server).kernel_manager_class  # what the server uses
+    assert lab_class == "tobops.room.kernels.LabKernelManager"
+    assert grading.Execute.kernel_manager_class == "tobops.room.kernels.ValidateKernelManager"
+
+    from tobops.room.kernels import LabKernelManager, ValidateKernelManager
+
+    nbs = [nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(f"print({i} * 7)")]) for i in range(4)]
+    clients = [NotebookClient(nb, kernel_name="python3", kernel_manager_class=ValidateKernelManager) for nb in nbs]
+
+    async def run_at_once():
+        await asyncio.gather(*(c.async_execute(cleanup_kc=False) for c in clients))
+        info = [c.km.get_connection_info() for c in clients]
+        await asyncio.gather(*(c._async_cleanup_kernel() for c in clients))
+        lab = LabKernelManager(kernel_name="python3")
+        await lab.start_kernel()
+        info.append(lab.get_connection_info())
+        await lab.shutdown_kernel(now=True)
+        return info
+
+    info = asyncio.run(run_at_once())
+    assert [nb.cells[0].outputs[0]["text"] for nb in nbs] == [f"{i * 7}\n" for i in range(4)]
+    assert {i["transport"] for i in info} == {"ipc"}
+    folders = [os.path.dirname(i["ip"]) for i in info]
+    assert len(set(folders)) == len(info), folders
+    assert not any(os.path.exists(f) for f in folders), "a kernel's socket folder outlived it"

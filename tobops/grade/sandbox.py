@@ -224,7 +224,7 @@ class SandboxedKernelManager(AsyncKernelManager):
 
 def die_with_parent(parent: int | None = None) -> None:
     """Be killed when the process that started this one ends; with ``parent`` (its pid),
-    end now if it has ended already. (bwrap's ``--die-with-parent`` only starts once bwrap
+    be killed now if it has ended already, as the kernel would have done. (bwrap's ``--die-with-parent`` only starts once bwrap
     runs: a parent that ends before would leave the sandbox, and a fork server's template
     in it, running for ever.)"""
     if not sys.platform.startswith("linux"):
@@ -234,7 +234,7 @@ def die_with_parent(parent: int | None = None) -> None:
     PR_SET_PDEATHSIG = 1
     ctypes.CDLL(None, use_errno=True).prctl(PR_SET_PDEATHSIG, signal.SIGKILL)  # kept across exec
     if parent is not None and os.getppid() != parent:
-        sys.exit(1)
+        os.kill(os.getpid(), signal.SIGKILL)  # the signal the kernel would have sent
 
 
 def main(argv: list[str] | None = None) -> None:

@@ -11,3 +11,5 @@ c.Exchange.root = settings.exchange
 c.ExchangeFactory.fetch_assignment = "tobops.room.exchange.FormFetch"
 # submissions and feedback in the hub user's name (nbgrader would use the Unix user's)
 c.CourseDirectory.student_id = os.environ.get("JUPYTERHUB_USER", "*")
+# Validate's kernel talks over Unix sockets in a folder of its own (tobops/room/kernels.py)
+c.Execute.kernel_manager_class = "tobops.room.kernels.ValidateKernelManager"
