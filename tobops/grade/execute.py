@@ -4,7 +4,9 @@
   after it are not run; they get a ``NotebookTimeoutError`` output instead (so their
   tests score 0 and the instructor sees why).
 * ``max_output_bytes``: per cell. Output beyond it is dropped and replaced by one line
-  saying so, so a cell that prints gigabytes cannot exhaust the grader's memory.
+  saying so, so a cell that prints gigabytes cannot exhaust the grader's memory. The line
+  is a display output, not a stream: nbgrader's ``LimitOutput``, which runs next, keeps
+  only the first 1,000 lines of a cell's streams and drops every stream after them.
 
 ``nbgrader_config.py`` puts :class:`LimitedExecute` in place of nbgrader's ``Execute``
 for autograding; both limits come from :class:`tobops.settings.Limits`.
@@ -20,7 +22,12 @@ from traitlets import Integer
 
 from tobops.settings import Limits
 
-TRUNCATED = "[tobops: output truncated here: this cell printed more than {kb} KB]\n"
+TRUNCATED = "[tobops: output truncated here: this cell printed more than {kb} KB]"
+
+
+def truncated(out: NotebookNode) -> bool:
+    """Is this output the line that says the cell's output was cut?"""
+    return out.output_type == "display_data" and "tobops: output truncated" in out.get("data", {}).get("text/plain", "")
 
 
 class LimitedExecute(Execute):
@@ -55,6 +62,6 @@ class LimitedExecute(Execute):
         if used + size <= self.max_output_bytes:
             return super().output(outs, msg, display_id, cell_index)
         if used <= self.max_output_bytes:  # first message over the limit: say so once
-            outs.append(NotebookNode(output_type="stream", name="stdout",
-                                     text=TRUNCATED.format(kb=self.max_output_bytes // 1000)))
+            outs.append(NotebookNode(output_type="display_data", metadata={},
+                                     data={"text/plain": TRUNCATED.format(kb=self.max_output_bytes // 1000)}))
         return None

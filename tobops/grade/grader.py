@@ -117,6 +117,8 @@ def _norm(src) -> str:
 
 def diagnose(nb: nbformat.NotebookNode, limits: Limits) -> list[str]:
     """What went wrong while the notebook ran, in words an instructor can act on."""
+    from tobops.grade.execute import truncated  # imports nbgrader: workers have it loaded already
+
     msgs = []
     for i, cell in enumerate(nb.cells):
         if cell.cell_type != "code":
@@ -136,7 +138,7 @@ def diagnose(nb: nbformat.NotebookNode, limits: Limits) -> list[str]:
                     msgs.append(f"{where} has a {out.ename}: {detail}")
                 elif out.ename == "DeadKernelError":
                     msgs.append(f"{where}: the kernel died")
-            elif out.output_type == "stream" and "tobops: output truncated" in out.get("text", ""):
+            elif truncated(out):
                 msgs.append(f"{where} printed too much output; the rest was dropped")
             elif out.output_type == "stream" and out.name == "stderr":
                 msgs.append(f"{where}: output on stderr during a test, which nbgrader scores 0" if is_test_cell(cell)

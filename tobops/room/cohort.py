@@ -114,7 +114,9 @@ def submission(form_nb, bank: Bank, form: forms.Form, profile: str, seed: int = 
     elif profile == "memory":
         answers[first["cell"]] = "hog = bytearray(8 * 1024**3)"
     elif profile == "huge_output":
-        answers[first["cell"]] = first["right"] + "\nfor i in range(20_000):\n    print('spam ' * 20)"
+        # 1.5 MB in five bursts, so that more than 1,000 lines arrive before the 1 MB limit
+        answers[first["cell"]] = first["right"] + (
+            "\nimport time\nfor i in range(5):\n    print(('spam ' * 20 + '\\n') * 3000, flush=True)\n    time.sleep(0.3)")
     elif profile == "kernel_dies":
         answers[middle["cell"]] = "import os, signal\nos.kill(os.getpid(), signal.SIGKILL)"
     elif profile == "stderr":
