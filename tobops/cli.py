@@ -8,7 +8,7 @@
     tobops build [ASSESSMENT ...] [--check]      build nbgrader's source notebooks from the item bank
     tobops release ASSESSMENT [--minutes N]      give every trainee their own form (a timed window)
     tobops retake ASSESSMENT TRAINEE             a new form (the next attempt) for one trainee
-    tobops trainee NAME [NAME ...] --lang zh     put trainees on the roster, in their language
+    tobops trainee NAME [NAME ...] [--lang zh] [--team T]  put trainees on the roster (language, team)
     tobops practice ASSESSMENT [--lang zh]       self-learners: a practice form of your own
     tobops selfcheck ASSESSMENT [NOTEBOOK]       self-learners: check your practice form
     tobops server status | stop [--all]          the warm grader that grade and selfcheck start
@@ -197,10 +197,15 @@ def cmd_trainee(args) -> int:
         for name in args.names:
             gb.update_or_create_student(name)
     roster = course.roster()
+    teams = roster.teams()
     for name in args.names:
         if args.lang:
             roster.set_lang(name, args.lang)
-        print(f"{name}: on the roster, language {roster.lang(name)}")
+        if args.team is not None:
+            roster.set_team(name, args.team)
+            teams[name] = args.team
+        team = f", team {teams[name]}" if teams.get(name) else ""
+        print(f"{name}: on the roster, language {roster.lang(name)}{team}")
     return 0
 
 
@@ -371,6 +376,7 @@ def parser() -> argparse.ArgumentParser:
     tr = sub.add_parser("trainee", help="put trainees on the roster, with their language")
     tr.add_argument("names", nargs="+")
     tr.add_argument("--lang", choices=["en", "zh"], help="their language: forms and feedback follow it")
+    tr.add_argument("--team", help="their team (a region, a sales group): the report filters by it")
     tr.add_argument("--course", help="course folder (default: here or the nearest parent with nbgrader_config.py)")
     tr.set_defaults(func=cmd_trainee)
 

@@ -5,6 +5,7 @@ Kept beside nbgrader's gradebook, in the same SQLite file (tables ``tobops_train
 (which derives it again from the student id), the report and retakes agree:
 
 * a trainee's **language** (``en`` or ``zh``): their forms and feedback follow it;
+* their **team** (optional, e.g. a region or a sales group): the report filters by it;
 * their **attempt** at an assessment: 1 at first, n+1 after each retake
   (``tobops retake``); the grader scores a submission on the current attempt's form;
 * the **course seed** (``<course dir>/course-seed.txt``, made once, kept out of git):
@@ -24,7 +25,8 @@ SEED_FILE = "course-seed.txt"
 
 SCHEMA = ("""CREATE TABLE IF NOT EXISTS tobops_trainees (
     student_id TEXT PRIMARY KEY,
-    lang TEXT NOT NULL DEFAULT 'en')""",
+    lang TEXT NOT NULL DEFAULT 'en',
+    team TEXT NOT NULL DEFAULT '')""",
           """CREATE TABLE IF NOT EXISTS tobops_forms (
     student_id TEXT NOT NULL,
     assignment_id TEXT NOT NULL,
@@ -56,6 +58,8 @@ class Roster:
         con = sqlite3.connect(self.path, timeout=DB_BUSY_TIMEOUT_S)
         for stmt in SCHEMA:
             con.execute(stmt)
+        if "team" not in {row[1] for row in con.execute("PRAGMA table_info(tobops_trainees)")}:
+            con.execute("ALTER TABLE tobops_trainees ADD COLUMN team TEXT NOT NULL DEFAULT ''")  # older rosters
         return con
 
     def _query(self, sql: str, args=()) -> list[tuple]:
@@ -88,6 +92,15 @@ class Roster:
 
     def langs(self) -> dict[str, str]:
         return dict(self._query("SELECT student_id, lang FROM tobops_trainees"))
+
+    # ------------------------------------------------------------------ teams
+    def set_team(self, student: str, team: str) -> None:
+        self._write("INSERT INTO tobops_trainees (student_id, team) VALUES (?, ?) "
+                    "ON CONFLICT(student_id) DO UPDATE SET team = excluded.team", [(student, team.strip())])
+
+    def teams(self) -> dict[str, str]:
+        """Each trainee's team, for those who have one."""
+        return dict(self._query("SELECT student_id, team FROM tobops_trainees WHERE team != ''"))
 
     # ------------------------------------------------------------------ attempts
     def attempt(self, student: str, assessment: str) -> int:

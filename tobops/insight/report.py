@@ -35,6 +35,7 @@ from tobops.assess.lint import cut_score  # noqa: E402
 from tobops.insight import analysis  # noqa: E402
 
 CSS = {Status.GRADED: "graded", Status.MANUAL: "needs", Status.FAILED: "failed", Status.MISSING: "missing"}
+CERT_SORT = {"ready": 4, "borderline": 3, "pending": 2, "not-ready": 1, "none": 0}  # sorts the verdict column
 TEMPLATES = Environment(loader=PackageLoader("tobops.insight", "templates"), autoescape=True)
 SUBMISSION_COLUMNS = ["trainee", "assessment", "attempt", "status", "score", "max_score", "percent", "reason",
                       "problems", "needs_attention", "late_minutes", "counts", "submitted_at"]
@@ -278,14 +279,48 @@ def html_report(course: Course, assessments: list[str], out_dir: str | Path, lan
     items = items_frame(course, assessments, subs)
     paths = write_csvs(subs, items, out_dir)
     mark, rated = pass_mark(course)
+    roster = course.roster()
     paths.update(render(subs, items, assessments, out_dir, str(course.home), mark=mark, rated=rated, lang=lang,
-                        trainee_langs=course.roster().langs()))
+                        trainee_langs=roster.langs(), teams=roster.teams()))
     return paths
+
+
+NEAR = 15  # points below the pass mark still shown amber, not red
+
+
+def band(percent: float, mark: float) -> str:
+    """The colour of a score: at or above the pass mark, up to NEAR points below it, or further."""
+    return "ok" if percent >= mark else "near" if percent >= mark - NEAR else "low"
+
+
+def verdict_class(verdict: str) -> str:
+    """ready, borderline, not-ready, pending or none: the five groups the report opens with."""
+    if "borderline" in verdict:
+        return "borderline"
+    return {"pass": "ready", "fail": "not-ready", "pending": "pending"}.get(verdict.split(" ")[0], "none")
+
+
+FIX_ORDER = ("check the key", "check the translation", "siblings", "too hard", "discriminates badly", "too easy")
+
+
+def items_to_fix(stats: pd.DataFrame, variants: pd.DataFrame, langs: pd.DataFrame, lang: str) -> list[dict]:
+    """Every flagged item, variant and translation, the likeliest errors first."""
+    rows = [(r.assessment, r.item, r.objective, r.flag) for r in stats.itertuples() if r.flag]
+    obj = dict(zip(zip(stats["assessment"], stats["item"]), stats["objective"]))
+    rows += [(r.assessment, f"{r.item} ({r.variant})", obj.get((r.assessment, r.item), ""), r.flag)
+             for r in variants.itertuples() if r.flag]
+    rows += [(r.assessment, r.item, obj.get((r.assessment, r.item), ""), r.flag) for r in langs.itertuples() if r.flag]
+
+    def rank(row):
+        return next((i for i, k in enumerate(FIX_ORDER) if k in row[3]), len(FIX_ORDER))
+
+    return [{"assessment": a, "item": i, "objective": o, "objective_text": _objective_text(o, lang), "flag": f}
+            for a, i, o, f in sorted(rows, key=rank)]
 
 
 def render(subs: pd.DataFrame, items: pd.DataFrame, assessments: list[str], out: Path, source: str,
            title: str | None = None, mark: float = PASS_MARK, rated: int = 0, lang: str = "en",
-           trainee_langs: dict[str, str] | None = None) -> dict[str, Path]:
+           trainee_langs: dict[str, str] | None = None, teams: dict[str, str] | None = None) -> dict[str, Path]:
     """Write report.html, trainees/*.html and the analysis CSVs from the two tables."""
     T = strings(lang)
     _font(lang)
@@ -317,7 +352,7 @@ def render(subs: pd.DataFrame, items: pd.DataFrame, assessments: list[str], out:
             mine = subs[(subs["trainee"] == t) & (subs["assessment"] == a)]
             r = mine[mine["counts"].astype(bool)]
             if r.empty:
-                cells.append({"text": "", "css": "", "status": ""})
+                cells.append({"text": "", "css": "", "status": "", "sort": -2})
                 continue
             r = r.iloc[0]
             text = {Status.FAILED.value: "✗", Status.MISSING.value: "–"}.get(r["status"], _fmt(r["percent"], 0))
@@ -327,10 +362,15 @@ def render(subs: pd.DataFrame, items: pd.DataFrame, assessments: list[str], out:
                 text += f" ({T['attempt']} {r['attempt']}/{mine['attempt'].max()})"
             if float(r["late_minutes"] or 0) > 0:
                 text += " " + T["late"].format(m=float(r["late_minutes"]))
-            cells.append({"text": text, "css": CSS.get(r["status"], ""), "status": _status(r["status"], T)})
+            graded = r["status"] == Status.GRADED.value
+            cells.append({"text": text, "css": band(r["percent"], mark) if graded else CSS.get(r["status"], ""),
+                          "status": _status(r["status"], T),
+                          "sort": r["percent"] if r["percent"] == r["percent"] else -1})
         c = cert_by.get(t, "not taken")
-        trainees.append({"id": t, "cells": cells, "cert": _verdict(c, T), "cert_css": c.split(" ")[0],
-                         "weak": ", ".join(weak_by_trainee.get(t, [])[:3])})
+        weak = weak_by_trainee.get(t, [])[:3]
+        trainees.append({"id": t, "team": (teams or {}).get(t, ""), "cells": cells, "cert": _verdict(c, T),
+                         "cert_css": verdict_class(c), "cert_sort": CERT_SORT[verdict_class(c)],
+                         "weak": "; ".join(f"{_objective_text(o, lang) or o} ({o})" for o in weak)})
 
     weakest = []
     for r in analysis.weakest_objectives(items, n=8).itertuples():
@@ -343,7 +383,8 @@ def render(subs: pd.DataFrame, items: pd.DataFrame, assessments: list[str], out:
     for a in assessments:
         rows = []
         for r in stats[stats["assessment"] == a].itertuples():
-            rows.append({"item": r.item, "kind": r.kind, "objective": r.objective, "n": r.n,
+            rows.append({"item": r.item, "kind": r.kind, "objective": r.objective,
+                         "objective_text": _objective_text(r.objective, lang), "n": r.n,
                          "facility": _fmt(r.facility, 2), "discrimination": _fmt(r.discrimination, 2),
                          "point_biserial": _fmt(r.point_biserial, 2), "flag": r.flag,
                          "options": picks.get((a, r.item), "")})
@@ -361,17 +402,21 @@ def render(subs: pd.DataFrame, items: pd.DataFrame, assessments: list[str], out:
                  for r in subs.itertuples() if r.needs_attention]
     manual = analysis.manual_queue(items).to_dict("records")
     chart, note = mastery_chart(m, T=T)
+    groups = {k: [] for k in CERT_SORT}
+    for t in trainees:
+        groups[t["cert_css"]].append(t["id"])
+    fixes = items_to_fix(stats, variants, langs, lang)
     html = TEMPLATES.get_template("report.html.j2").render(
         title=title, generated=dt.datetime.now().strftime("%Y-%m-%d %H:%M"), course=source,
         n_trainees=subs["trainee"].nunique(), assessments=assessments, exam=CERTIFICATION, pass_mark=f"{mark:g}",
         mark_how=mark_how, reliability=rel, sem=_fmt(rel["sem_percent"]), alpha=_fmt(rel["alpha"], 2),
-        cert_counts={_verdict(k, T): v for k, v in cert["certification"].value_counts().items()} if len(cert) else {},
         trainees=trainees, progression_chart=progression_chart(prog, mark, T), T=T,
         progression=[{"assessment": r.assessment, "graded": int(r.graded) if r.graded == r.graded else 0,
                       "mean": _fmt(r.mean), "median": _fmt(r.median)} for r in prog.itertuples()],
         mastery_chart=chart, mastery_note=note, weakest=weakest, weak_pct=f"{100 * analysis.WEAK:g}",
         easy=f"{100 * analysis.EASY:g}", hard=f"{100 * analysis.HARD:g}", low_disc=analysis.LOW_DISCRIMINATION,
-        item_blocks=item_blocks, manual=manual, attention=attention)
+        item_blocks=item_blocks, manual=manual, attention=attention, groups=groups, reteach=weakest[:3],
+        fixes=fixes[:8], more_fixes=max(0, len(fixes) - 8), teams=sorted(set((teams or {}).values())), near=NEAR)
     paths["html"] = out / "report.html"
     paths["html"].write_text(html, encoding="utf-8")
     paths["trainees"] = trainee_pages(out / "trainees", subs, items, m, cert_by, mark, trainee_langs or {}, lang)
@@ -408,5 +453,5 @@ def trainee_pages(out: Path, subs: pd.DataFrame, items: pd.DataFrame, m: pd.Data
         c = cert_by.get(t, "not taken")
         (out / f"{t}.html").write_text(tpl.render(
             T=T, id=t, rows=rows, wrong=wrong, weak=weak, exam=CERTIFICATION, pass_mark=f"{mark:g}",
-            cert=_verdict(c, T), cert_css=c.split(" ")[0], weak_pct=f"{100 * analysis.WEAK:g}"), encoding="utf-8")
+            cert=_verdict(c, T), cert_css=verdict_class(c), weak_pct=f"{100 * analysis.WEAK:g}"), encoding="utf-8")
     return out

@@ -30,6 +30,9 @@ class DemoRun:
     seconds: float
 
 
+TEAMS = ("East", "North", "South")  # the synthetic cohort's sales teams: the report filters by them
+
+
 def _submit(course: Course, cfg, student: str, assessment: str, files: dict[str, str]) -> None:
     from nbgrader.auth import Authenticator
     from nbgrader.coursedir import CourseDirectory
@@ -64,8 +67,9 @@ def prepare(dest: str | Path, assessments: list[str] | None = None, size: int = 
             for t in trainees:
                 gb.update_or_create_student(t.id)
         roster = course.roster()
-        for t in trainees:
+        for i, t in enumerate(trainees):
             roster.set_lang(t.id, langs.get(t.id, t.lang) if langs else t.lang)
+            roster.set_team(t.id, TEAMS[i % len(TEAMS)])
         for a in assessments:
             release.release(course, a)
             for i, t in enumerate(trainees):
