@@ -285,6 +285,10 @@ def html_report(course: Course, assessments: list[str], out_dir: str | Path, lan
     return paths
 
 
+def _short(text: str, n: int = 48) -> str:
+    return text if len(text) <= n else text[:n].rstrip(" ,;:") + "…"
+
+
 NEAR = 15  # points below the pass mark still shown amber, not red
 
 
@@ -370,7 +374,8 @@ def render(subs: pd.DataFrame, items: pd.DataFrame, assessments: list[str], out:
         weak = weak_by_trainee.get(t, [])[:3]
         trainees.append({"id": t, "team": (teams or {}).get(t, ""), "cells": cells, "cert": _verdict(c, T),
                          "cert_css": verdict_class(c), "cert_sort": CERT_SORT[verdict_class(c)],
-                         "weak": "; ".join(f"{_objective_text(o, lang) or o} ({o})" for o in weak)})
+                         "weak": [{"id": o, "text": _objective_text(o, lang), "short": _short(_objective_text(o, lang))}
+                                  for o in weak]})
 
     weakest = []
     for r in analysis.weakest_objectives(items, n=8).itertuples():
