@@ -124,7 +124,9 @@ def test_a_trainees_kernels_talk_over_sockets_of_their_own_not_localhost_ports(t
     async def run_at_once():
         await asyncio.gather(*(c.async_execute(cleanup_kc=False) for c in clients))
         info = [c.km.get_connection_info() for c in clients]
-        await asyncio.gather(*(c._async_cleanup_kernel() for c in clients))
+        for c in clients:
+            c.kc.stop_channels()
+        await asyncio.gather(*(c.km.shutdown_kernel(now=True) for c in clients))
         lab = LabKernelManager(kernel_name="python3")
         await lab.start_kernel()
         info.append(lab.get_connection_info())

@@ -224,9 +224,9 @@ class SandboxedKernelManager(AsyncKernelManager):
 
 def die_with_parent(parent: int | None = None) -> None:
     """Be killed when the process that started this one ends; with ``parent`` (its pid),
-    be killed now if it has ended already, as the kernel would have done. (bwrap's ``--die-with-parent`` only starts once bwrap
-    runs: a parent that ends before would leave the sandbox, and a fork server's template
-    in it, running for ever.)"""
+    be killed now if it has ended already, as the kernel would have done. (bwrap's
+    ``--die-with-parent`` only starts once bwrap runs: a parent that ends before would leave
+    the sandbox, and a fork server's template in it, running for ever.)"""
     if not sys.platform.startswith("linux"):
         return
     import ctypes

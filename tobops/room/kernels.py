@@ -5,7 +5,7 @@ Every trainee's server on a hub shares the machine's network. A kernel's TCP por
 picked by binding port 0 and letting go of it, then the kernel binds them a second later:
 with twenty trainees pressing *Validate* at once, another server's kernel can take a port
 in between, and the kernel dies before it answers ("Kernel died before replying to
-kernel_info"; jupyter_client #154, #487). Socket files in a fresh private folder cannot be
+kernel_info"; jupyter_client #154). Socket files in a fresh private folder cannot be
 taken by anyone else, and nothing on localhost can reach them. Set in the trainee's
 configuration (``hub_files/trainee``): ``LabKernelManager`` for the notebooks' kernels,
 ``ValidateKernelManager`` for nbgrader's *Validate*.
