@@ -229,3 +229,13 @@ def test_teams_live_on_the_roster_and_an_older_roster_gains_them(tmp_path):
     roster.set_team("ana", " East ")
     roster.set_team("bo", "North")
     assert roster.teams() == {"ana": "East", "bo": "North"} and roster.lang("ana") == "zh"
+
+
+def test_the_chinese_report_names_item_flags_in_chinese(tmp_path):
+    subs, items = cohort_tables(120, broken={"q3": "all_right", "q5": "inverted"})
+    html = report.render(subs, items, ["02-tob-vs-toc", CERTIFICATION], tmp_path, "synthetic",
+                         lang="zh")["html"].read_text()
+    top = html[html.index('id="decision"'):html.index('id="ready"')]
+    assert "区分度为负：检查答案" in top and "太容易" in html
+    for english in ("check the key", "too easy", "discriminates badly", "too hard"):
+        assert english not in html, english

@@ -245,16 +245,33 @@ def _status(status: str, T: dict) -> str:
     return T[STATUS_KEY[status]] if status in STATUS_KEY else status
 
 
+def _translate(text: str, phrases: tuple[tuple[str, str], ...], T: dict) -> str:
+    """``text`` (written by tobops.insight.analysis in English) with each known phrase in the
+    report's language; numbers and the rest stay as they are."""
+    for en, key in phrases:
+        text = text.replace(en, T[key])
+    return text
+
+
+VERDICT_PHRASES = (("late: not counted", "late_not_counted"), ("pending (manual grading)", "pending"),
+                   ("borderline: within one standard error of the cut", "borderline"), ("pass", "pass"),
+                   ("fail", "fail"), ("not taken", "not_taken_short"))
+FLAG_PHRASES = (("negative discrimination: check the key", "flag_key"), ("too easy", "flag_easy"),
+                ("too hard", "flag_hard"), ("discriminates badly", "flag_weak"),
+                ("behaves differently from its siblings", "flag_siblings"),
+                ("differs by language", "flag_language"), ("check the translation", "flag_translation"))
+
+
 def _verdict(text: str, T: dict) -> str:
     """analysis.certification's verdict in the report's language."""
     if text.startswith("no result ("):
         return T["no_result"].format(status=_status(text[len("no result ("):-1], T))
-    out = text
-    for en, key in (("late: not counted", "late_not_counted"), ("pending (manual grading)", "pending"),
-                    ("borderline: within one standard error of the cut", "borderline"), ("pass", "pass"),
-                    ("fail", "fail"), ("not taken", "not_taken_short")):
-        out = out.replace(en, T[key])
-    return out
+    return _translate(text, VERDICT_PHRASES, T)
+
+
+def _flag(text: str, T: dict) -> str:
+    """An item-analysis flag in the report's language."""
+    return _translate(text, FLAG_PHRASES, T)
 
 
 def _fmt(x, digits=1) -> str:
@@ -307,7 +324,7 @@ def verdict_class(verdict: str) -> str:
 FIX_ORDER = ("check the key", "check the translation", "siblings", "too hard", "discriminates badly", "too easy")
 
 
-def items_to_fix(stats: pd.DataFrame, variants: pd.DataFrame, langs: pd.DataFrame, lang: str) -> list[dict]:
+def items_to_fix(stats: pd.DataFrame, variants: pd.DataFrame, langs: pd.DataFrame, lang: str, T: dict) -> list[dict]:
     """Every flagged item, variant and translation, the likeliest errors first."""
     rows = [(r.assessment, r.item, r.objective, r.flag) for r in stats.itertuples() if r.flag]
     obj = dict(zip(zip(stats["assessment"], stats["item"]), stats["objective"]))
@@ -318,7 +335,7 @@ def items_to_fix(stats: pd.DataFrame, variants: pd.DataFrame, langs: pd.DataFram
     def rank(row):
         return next((i for i, k in enumerate(FIX_ORDER) if k in row[3]), len(FIX_ORDER))
 
-    return [{"assessment": a, "item": i, "objective": o, "objective_text": _objective_text(o, lang), "flag": f}
+    return [{"assessment": a, "item": i, "objective": o, "objective_text": _objective_text(o, lang), "flag": _flag(f, T)}
             for a, i, o, f in sorted(rows, key=rank)]
 
 
@@ -390,13 +407,13 @@ def render(subs: pd.DataFrame, items: pd.DataFrame, assessments: list[str], out:
             rows.append({"item": r.item, "kind": r.kind, "objective": r.objective,
                          "objective_text": _objective_text(r.objective, lang), "n": r.n,
                          "facility": _fmt(r.facility, 2), "discrimination": _fmt(r.discrimination, 2),
-                         "point_biserial": _fmt(r.point_biserial, 2), "flag": r.flag,
+                         "point_biserial": _fmt(r.point_biserial, 2), "flag": _flag(r.flag, T),
                          "options": picks.get((a, r.item), "")})
         vrows = [{"item": r.item, "variant": r.variant, "n": r.n, "facility": _fmt(r.facility, 2),
-                  "siblings": _fmt(r.siblings, 2), "flag": r.flag}
+                  "siblings": _fmt(r.siblings, 2), "flag": _flag(r.flag, T)}
                  for r in variants[variants["assessment"] == a].itertuples()]
         lrows = [{"item": r.item, "n_en": r.n_en, "facility_en": _fmt(r.facility_en, 2), "n_zh": r.n_zh,
-                  "facility_zh": _fmt(r.facility_zh, 2), "flag": r.flag}
+                  "facility_zh": _fmt(r.facility_zh, 2), "flag": _flag(r.flag, T)}
                  for r in langs[langs["assessment"] == a].itertuples() if r.n_en and r.n_zh]
         item_blocks.append({"id": a, "rows": rows, "chart": item_chart(stats, a, T), "variants": vrows,
                             "langs": lrows})
@@ -409,7 +426,7 @@ def render(subs: pd.DataFrame, items: pd.DataFrame, assessments: list[str], out:
     groups = {k: [] for k in CERT_SORT}
     for t in trainees:
         groups[t["cert_css"]].append(t["id"])
-    fixes = items_to_fix(stats, variants, langs, lang)
+    fixes = items_to_fix(stats, variants, langs, lang, T)
     html = TEMPLATES.get_template("report.html.j2").render(
         title=title, generated=dt.datetime.now().strftime("%Y-%m-%d %H:%M"), course=source,
         n_trainees=subs["trainee"].nunique(), assessments=assessments, exam=CERTIFICATION, pass_mark=f"{mark:g}",
