@@ -7,6 +7,7 @@ and shows no key and none of the graders' notes. A copy of the same course grade
 ``tobops grade`` gives every cell the same score, and its reruns change nothing."""
 from __future__ import annotations
 
+import concurrent.futures as cf
 import html
 import re
 import shutil
@@ -66,8 +67,9 @@ def _wrong(bank, form, k: int) -> dict[str, str]:
 
 
 class Stock:
-    """One course with every assessment, graded in one pass by the stock nbgrader CLI as an
-    instructor types it, then a copy of it graded by ``tobops grade``."""
+    """One course with every assessment, graded by the stock nbgrader CLI as instructors
+    type it (three at once, a trainee each), and a copy of it graded by ``tobops grade`` at
+    the same time."""
 
     def __init__(self, base):
         self.course = new_home(base / "course")
@@ -96,19 +98,30 @@ class Stock:
                 else:
                     self.tobops_only[(a, s)] = sub
             self.n_wrong[a] = max(len(v.options) for sl in bank.slots for v in sl.variants) - 1
-        auto = run(["nbgrader", "autograde", "*"], cwd=self.course.home, env={"TOBOPS_CELL_TIMEOUT": "60"}, timeout=1200)
-        assert auto.returncode == 0, auto.stderr[-3000:]
-        self.export = run(["nbgrader", "export", "--to", str(base / "export.csv")], cwd=self.course.home)
-        self.export_csv = base / "export.csv"
-        self.feedback = run(["nbgrader", "generate_feedback", "*"], cwd=self.course.home, timeout=1200)
-        self.stock_cells = _cells(self.course)
-
-        # the same course, plus the other wrong options, graded by tobops grade
+        # a copy of the course, plus the other wrong options, is graded by tobops grade while
+        # stock nbgrader grades the original: two courses, two gradebooks, nothing shared
         self.ours = Course(shutil.copytree(self.course.home, base / "ours", symlinks=True))
         for (a, student), nb in self.tobops_only.items():
             _submit(self.ours, student, a, nb)
-        self.first = grader.grade(self.ours, ASSESSMENTS, settings=Settings.load(cell_timeout=60), progress=False)
-        self.ours_cells = _cells(self.ours)
+        with cf.ThreadPoolExecutor(1) as pool:
+            stock = pool.submit(self._stock, base)
+            self.first = grader.grade(self.ours, ASSESSMENTS, settings=Settings.load(cell_timeout=60), progress=False)
+            stock.result()
+        self.ours_cells, self.stock_cells = _cells(self.ours), _cells(self.course)
+
+    def _stock(self, base) -> None:
+        """Three instructors' terminals at once, a trainee each: one gradebook written by three
+        processes (the course's SQLite busy timeout makes each wait its turn)."""
+        def each(cmd: list[str]) -> list:
+            with cf.ThreadPoolExecutor(3) as pool:
+                return list(pool.map(lambda s: run([*cmd, "--student", s], cwd=self.course.home, timeout=1200,
+                                                   env={"TOBOPS_CELL_TIMEOUT": "60"}), ("solution", "blank", "wrong0")))
+
+        for auto in each(["nbgrader", "autograde", "*"]):
+            assert auto.returncode == 0, auto.stderr[-3000:]
+        self.export = run(["nbgrader", "export", "--to", str(base / "export.csv")], cwd=self.course.home)
+        self.export_csv = base / "export.csv"
+        self.feedback = each(["nbgrader", "generate_feedback", "*"])
 
 
 @pytest.fixture(scope="module")
@@ -201,7 +214,8 @@ def test_nbgrader_export_works(stock):
 
 @pytest.mark.parametrize("assessment", ASSESSMENTS)
 def test_feedback_names_what_to_revisit_and_shows_no_key_or_graders_notes(stock, assessment):
-    assert stock.feedback.returncode == 0, stock.feedback.stderr[-3000:]
+    for proc in stock.feedback:
+        assert proc.returncode == 0, proc.stderr[-3000:]
     bank = stock.banks[assessment]
     for student in ("solution", "blank", "wrong0"):
         page = (stock.course.feedback(student, assessment) / f"{assessment}.html").read_text(encoding="utf-8")
