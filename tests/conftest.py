@@ -3,6 +3,8 @@ goes into pytest's temp folders, never into the repo."""
 from __future__ import annotations
 
 import os
+import random
+import socket
 import subprocess
 import sys
 from pathlib import Path
@@ -84,6 +86,29 @@ def run(cmd: list[str], cwd: Path, timeout: int = 600, env: dict | None = None) 
     """Run a command as a user would type it; returns the completed process."""
     return subprocess.run(cmd, cwd=cwd, capture_output=True, text=True, timeout=timeout,
                           env={**os.environ, **(env or {})})
+
+
+def free_ports(n: int = 1) -> int:
+    """The first of ``n`` consecutive localhost ports nothing is bound to, for a server a test
+    starts. They lie below the range the kernel hands out to outgoing connections: a port
+    from that range (what binding port 0 gives) can be taken by any client between this check
+    and the server's bind, which once made a test hub fail with "Address already in use"."""
+    low = int(Path("/proc/sys/net/ipv4/ip_local_port_range").read_text().split()[0])
+    pick = random.Random()  # not the seeded global: parallel test workers must not pick alike
+    for _ in range(200):
+        port = pick.randrange(10000, low - n)
+        if all(_bindable(port + i) for i in range(n)):
+            return port
+    raise RuntimeError(f"no {n} free consecutive ports below {low}")
+
+
+def _bindable(port: int) -> bool:
+    with socket.socket() as s:
+        try:
+            s.bind(("127.0.0.1", port))
+        except OSError:
+            return False
+    return True
 
 
 #: The longest modules start first, so that the two workers finish close together

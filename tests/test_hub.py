@@ -1,7 +1,7 @@
 """The course hub (`tobops hub`), driven as its users drive it.
 
-* a trainee's and the instructor's journey in a real browser (Playwright + Debian's
-  Chromium), with a screenshot at each step;
+* two trainees' journeys (English, Chinese) and the instructor's, at once, each in a real
+  browser (Playwright + Debian's Chromium), with a screenshot at each step;
 * 20 trainees at once fetching, executing (nbgrader validate) and submitting over HTTP:
   every submission arrives intact and in the right name;
 * the sandbox of a trainee's server: no other trainee's work, no answer keys, no gradebook.
@@ -16,13 +16,14 @@ import signal
 import socket
 import subprocess
 import sys
+import threading
 import time
 from pathlib import Path
 
 import nbformat
 import pytest
 
-from conftest import BIN, REPO, run
+from conftest import BIN, REPO, free_ports, run
 from tobops.assess import forms
 from tobops.room import cohort
 from tobops.grade.coursedir import chdir, new_home
@@ -36,16 +37,6 @@ INSTRUCTOR_PASSWORD = "instructor-password-for-tests-0123456789"
 TRAINEES = [f"t{i:02d}" for i in range(1, 21)]
 VISIBLE = ".jp-NotebookPanel:not(.lm-mod-hidden)"  # the notebook in the tab being shown
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
-
-
-def _free_port() -> int:
-    for _ in range(50):
-        with socket.socket() as s:
-            s.bind(("127.0.0.1", 0))
-            port = s.getsockname()[1]
-        if port < 65000 and all(_unused(port + i) for i in (1, 2)):
-            return port
-    raise RuntimeError("no free ports")
 
 
 def _unused(port: int) -> bool:
@@ -63,7 +54,7 @@ class HubRun:
         self.data.mkdir()
         (self.data / "roster.txt").write_text("instructor coach\ntrainee ana\ntrainee mei zh\n"
                                               + "".join(f"trainee {t}\n" for t in TRAINEES))
-        self.port = _free_port()
+        self.port = free_ports(3)  # the proxy's, the hub's and the proxy API's
         self.url = f"http://127.0.0.1:{self.port}"
         home = base / "home"
         home.mkdir()
@@ -302,24 +293,47 @@ UI = {"en": {"run_menu": "Run", "run_all": "Run All Cells", "menu_file": "File",
       "zh": {"run_menu": "运行", "run_all": "运行所有单元格", "menu_file": "文件", "score": "得分"}}
 
 
-@pytest.mark.parametrize("user, lang", [("ana", "en"), ("mei", "zh")])
-def test_trainee_and_instructor_journey_in_a_real_browser(hub, tmp_path, user, lang):
+JOURNEYS = [("ana", "en"), ("mei", "zh")]
+
+
+@pytest.fixture(scope="module")
+def journeys(hub, tmp_path_factory) -> dict:
+    """Both browser journeys at once, as two trainees in one room would go: each in a thread
+    with a Playwright and a browser of its own; the instructor, one person, runs one command
+    at a time. Each journey's outcome: its screenshots folder, or what went wrong."""
+    if CHROMIUM is None:
+        pytest.skip("Chromium is not installed (make install installs Debian's chromium)")
+    instructor = threading.Lock()
+    with cf.ThreadPoolExecutor(len(JOURNEYS)) as pool:
+        futures = {user: pool.submit(_journey, hub, tmp_path_factory.mktemp(f"screenshots-{user}"), user, lang,
+                                     instructor) for user, lang in JOURNEYS}
+        cf.wait(futures.values())
+    return {user: f.exception() or f.result() for user, f in futures.items()}
+
+
+@pytest.mark.parametrize("user, lang", JOURNEYS)
+def test_trainee_and_instructor_journey_in_a_real_browser(journeys, user, lang):
     """A trainee (ana: English; mei: Chinese, on the roster as ``trainee mei zh``) logs in,
     runs lesson 02 of their edition and sees its chart, fetches, answers and submits their
     own form; the instructor grades it; the trainee reads their feedback, in their language."""
-    if CHROMIUM is None:
-        pytest.skip("Chromium is not installed (make install installs Debian's chromium)")
+    outcome = journeys[user]
+    if isinstance(outcome, BaseException):
+        raise outcome
+    names = sorted(p.name for p in outcome.iterdir())
+    assert len(names) >= 10, names
+    print(f"\nscreenshots: {outcome}")
+
+
+def _journey(hub: HubRun, shots: Path, user: str, lang: str, instructor_lock: threading.Lock) -> Path:
     from playwright.sync_api import expect, sync_playwright
 
-    shots = tmp_path / "screenshots"
-    shots.mkdir()
     step = iter(range(1, 100))
 
     t0 = time.monotonic()
 
     def snap(page, name):
         page.screenshot(path=str(shots / f"{next(step):02d}-{name}.png"))
-        print(f"{time.monotonic() - t0:6.1f} s  {name}")
+        print(f"{user}: {time.monotonic() - t0:6.1f} s  {name}")
 
     def login(page, user, password):
         page.goto(hub.url + "/hub/login")
@@ -427,13 +441,14 @@ def test_trainee_and_instructor_journey_in_a_real_browser(hub, tmp_path, user, l
         # tobops grade and releases feedback, then sees the graded submission in formgrader
         instructor = browser.new_context(viewport={"width": 1400, "height": 900}).new_page()
         login(instructor, "coach", INSTRUCTOR_PASSWORD)
-        hub.instructor(["nbgrader", "collect", A])
-        hub.instructor([str(BIN / "tobops"), "grade", A, "--student", user], ok=(0, 1))
-        [mine] = [r for r in hub.course.results().load([A]) if r.student == user]
-        assert mine.status == Status.MANUAL and not mine.problems, mine.line()  # the written item waits for a grade
-        assert (hub.course.root / "autograded" / user / A / f"{A}.ipynb").exists()
-        hub.instructor(["nbgrader", "generate_feedback", A, "--student", user])
-        hub.instructor(["nbgrader", "release_feedback", A, "--student", user])
+        with instructor_lock:
+            hub.instructor(["nbgrader", "collect", A, "--student", user])
+            hub.instructor([str(BIN / "tobops"), "grade", A, "--student", user], ok=(0, 1))
+            [mine] = [r for r in hub.course.results().load([A]) if r.student == user]
+            assert mine.status == Status.MANUAL and not mine.problems, mine.line()  # the written item waits for a grade
+            assert (hub.course.root / "autograded" / user / A / f"{A}.ipynb").exists()
+            hub.instructor(["nbgrader", "generate_feedback", A, "--student", user])
+            hub.instructor(["nbgrader", "release_feedback", A, "--student", user])
         instructor.wait_for_url("**/user/coach/**", timeout=180_000)
         instructor.goto(f"{hub.url}/user/coach/formgrader/manage_submissions/{A}")
         instructor.wait_for_selector(f"td:text-is('{user}')", timeout=120_000)
@@ -464,6 +479,4 @@ def test_trainee_and_instructor_journey_in_a_real_browser(hub, tmp_path, user, l
             expect(fb.get_by_text("你的答案是").first).to_be_visible()
         snap(fb, "trainee-reads-feedback")
         browser.close()
-    names = sorted(p.name for p in shots.iterdir())
-    assert len(names) >= 10, names
-    print(f"\nscreenshots: {shots}")
+    return shots

@@ -7,14 +7,13 @@ import json
 import os
 import shutil
 import signal
-import socket
 import subprocess
 import sys
 import time
 
 import pytest
 
-from conftest import BIN, REPO
+from conftest import BIN, REPO, free_ports
 from tobops.grade.coursedir import new_home
 from tobops.room import workspace
 
@@ -51,18 +50,12 @@ def test_code_in_a_trainees_lab_cannot_see_the_bank_the_source_or_the_gradebook(
     assert seen[len(targets):] == [True, True], "the workspace and the inbox are there"
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 def test_make_lab_opens_jupyterlab_in_the_workspace_not_the_repository_in_chinese(tmp_path):
     import requests
 
     course = new_home(tmp_path / "course")
     shutil.copytree(REPO / "lessons", course.home / "lessons")
-    port = _free_port()
+    port = free_ports()
     env = {**os.environ, "JUPYTER_TOKEN": "lab-test-token"}
     proc = subprocess.Popen([str(BIN / "tobops"), "lab", "--port", str(port), "--course", str(course.home),
                              "--lang", "zh"],
