@@ -41,6 +41,7 @@ from queue import Empty
 from jupyter_client.asynchronous import AsyncKernelClient
 from traitlets import DottedObjectName, Type
 
+from tobops.content.notebooks import PatientClient
 from tobops.grade.sandbox import SandboxedKernelManager, bwrap, kernel_home, launcher_command
 from tobops.settings import Limits
 
@@ -177,8 +178,8 @@ def server(limits: Limits) -> ForkServer:
     return _SERVER
 
 
-class QuickReadyClient(AsyncKernelClient):
-    """jupyter_client's client, except that waiting for a new kernel to be ready ends
+class QuickReadyClient(PatientClient):
+    """The course's client (it re-polls), except that waiting for a new kernel to be ready ends
     after 20 ms of quiet on IOPub instead of 200 ms: a fifth of a second per notebook,
     once the kernel itself starts in a few hundredths.
 

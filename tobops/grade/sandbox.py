@@ -43,9 +43,9 @@ import sysconfig
 import tempfile
 from pathlib import Path
 
-from jupyter_client.manager import AsyncKernelManager
 from traitlets import CaselessStrEnum, Integer, default
 
+from tobops.content.notebooks import PatientKernelManager
 from tobops.settings import Limits
 
 NOBODY = 65534
@@ -177,7 +177,7 @@ def bwrap_args(*, home: str, binds: list[tuple[str, str]] = (), ro_binds: list[t
     return args + ["--bind", home, home, "--chdir", home, "--"]
 
 
-class SandboxedKernelManager(AsyncKernelManager):
+class SandboxedKernelManager(PatientKernelManager):
     """A kernel manager whose kernels start through :func:`launcher_command`.
 
     The kernel talks to the grader over Unix sockets in a folder of their own instead of

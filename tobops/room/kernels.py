@@ -17,9 +17,10 @@ import shutil
 import tempfile
 
 from jupyter_client.connect import ConnectionFileMixin
-from jupyter_client.manager import AsyncKernelManager
 from jupyter_server.services.kernels.kernelmanager import ServerKernelManager
 from traitlets import CaselessStrEnum, default
+
+from tobops.content.notebooks import PatientKernelManager
 
 
 class PrivateSockets(ConnectionFileMixin):
@@ -46,5 +47,5 @@ class LabKernelManager(PrivateSockets, ServerKernelManager):
     """A notebook's kernel in the trainee's JupyterLab."""
 
 
-class ValidateKernelManager(PrivateSockets, AsyncKernelManager):
+class ValidateKernelManager(PrivateSockets, PatientKernelManager):
     """The kernel nbgrader's *Validate* runs the assessment in."""
