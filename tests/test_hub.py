@@ -286,6 +286,23 @@ def test_a_trainee_cannot_submit_in_someone_elses_name(tmp_path):
     assert not (course.root / "submitted" / "alice").exists()
 
 
+
+def test_a_hub_whose_ports_are_taken_says_which_and_starts_nothing(tmp_path):
+    """JupyterHub itself, unable to bind its own port, exits with a traceback and leaves the
+    proxy it started listening on the public port."""
+    course = new_home(tmp_path / "course")
+    port = free_ports(3)
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", port + 1))
+        taken.listen()
+        res = run(["tobops", "hub", "--data", str(tmp_path / "hub-data"), "--port", str(port)], cwd=course.home,
+                  timeout=60)
+    assert res.returncode != 0
+    assert f"listening on 127.0.0.1:{port + 1} already" in res.stderr and "--port" in res.stderr, res.stderr
+    assert "Traceback" not in res.stderr
+    assert not (tmp_path / "hub-data").exists(), "nothing started, nothing written"
+    assert all(_unused(port + i) for i in (0, 2))
+
 # ---------------------------------------------------------------------------- the browser journey
 
 #: what the journey clicks and reads, in each language of JupyterLab and the course

@@ -388,9 +388,10 @@ def render(subs: pd.DataFrame, items: pd.DataFrame, assessments: list[str], out:
                           "status": _status(r["status"], T),
                           "sort": r["percent"] if r["percent"] == r["percent"] else -1})
         c = cert_by.get(t, "not taken")
+        css = verdict_class(c)
         weak = [(o, _objective_text(o, lang)) for o in weak_by_trainee.get(t, [])[:3]]
         trainees.append({"id": t, "team": (teams or {}).get(t, ""), "cells": cells, "cert": _verdict(c, T),
-                         "cert_css": verdict_class(c), "cert_sort": CERT_SORT[verdict_class(c)],
+                         "cert_css": css, "cert_sort": CERT_SORT[css],
                          "weak": [{"id": o, "text": text, "short": _short(text)} for o, text in weak]})
 
     weakest = []

@@ -25,6 +25,7 @@ import json
 import os
 import secrets
 import shutil
+import socket
 import sys
 from dataclasses import dataclass
 from pathlib import Path
@@ -304,8 +305,44 @@ def launch(argv: list[str] | None = None) -> None:
 
 # ---------------------------------------------------------------------- what the CLI calls
 
+def ports_in_use(hub: Hub) -> list[str]:
+    """The hub's addresses that something else listens on already: the public port, the hub's
+    own (port + 1) and the proxy's API (port + 2). A proxy that this hub's last run left
+    behind (named in ``proxy.pid``) is not counted: JupyterHub stops it when it starts.
+
+    Checked before JupyterHub starts, because JupyterHub that cannot bind its own port
+    exits with a traceback and leaves the proxy it has started running."""
+    wanted = [(hub.ip, hub.port), ("127.0.0.1", hub.port + 1), ("127.0.0.1", hub.port + 2)]
+    if _previous_proxy(hub):
+        wanted = wanted[1:2]
+    taken = []
+    for ip, port in wanted:
+        family, kind, proto, _, addr = socket.getaddrinfo(ip or None, port, type=socket.SOCK_STREAM,
+                                                          flags=socket.AI_PASSIVE)[0]
+        with socket.socket(family, kind, proto) as s:
+            s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)  # as the servers bind
+            try:
+                s.bind(addr)
+            except OSError:
+                taken.append(f"{ip}:{port}")
+    return taken
+
+
+def _previous_proxy(hub: Hub) -> bool:
+    try:
+        pid = int((hub.data / "proxy.pid").read_text().strip())
+        return "configurable-http-proxy" in Path(f"/proc/{pid}/cmdline").read_bytes().decode(errors="replace")
+    except (OSError, ValueError):
+        return False
+
+
 def run(hub: Hub) -> int:
     """Start JupyterHub for ``hub`` (replaces this process); prints where and how to log in."""
+    taken = ports_in_use(hub)
+    if taken:
+        raise HubError(f"the hub needs ports {hub.port}, {hub.port + 1} and {hub.port + 2}, and something is "
+                       f"listening on {', '.join(taken)} already: stop it, or start the hub on other ports "
+                       f"(tobops hub --port N)")
     ensure_tools_on_path()
     hub.prepare()
     instructors, trainees = hub.roster()
