@@ -12,8 +12,10 @@ export PATH := $(BIN):$(PATH)
 $(STAMP): pyproject.toml constraints.txt
 	@$(PY) -c 'import sys; assert sys.version_info >= (3, 11), "Python 3.11+ needed, found " + sys.version.split()[0]'
 	test -x $(BIN)/python || $(PY) -m venv $(VENV)
-	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -c constraints.txt -e '.[dev]'
+	@# uv installs the pinned set in about 20 s where pip takes about 80 (pip stays the fallback)
+	$(BIN)/python -m pip install --quiet -c constraints.txt uv
+	$(BIN)/uv pip install --quiet --python $(BIN)/python -c constraints.txt -e '.[dev]' || \
+	  $(BIN)/python -m pip install --quiet -c constraints.txt -e '.[dev]'
 	mkdir -p $(VENV)/share/jupyter/lab/settings
 	cp tools/lab-overrides.json $(VENV)/share/jupyter/lab/settings/overrides.json
 	@# bubblewrap sandboxes graded trainee code; a CJK font renders Chinese; Chromium checks the report
