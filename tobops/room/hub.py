@@ -209,7 +209,9 @@ def configure(c) -> None:
     c.ConfigurableHTTPProxy.api_url = f"http://127.0.0.1:{hub.port + 2}"
     # a Validate (which runs the whole notebook) in a busy room can take a minute; past the
     # proxy's default of 20 s the trainee would get "503 Service Unavailable" while it still runs
-    c.ConfigurableHTTPProxy.command = ["configurable-http-proxy", "--proxy-timeout", str(PROXY_TIMEOUT_S * 1000)]
+    # (tobops/room/proxy.py: configurable-http-proxy with room for the whole room's requests at once)
+    c.ConfigurableHTTPProxy.command = [sys.executable, "-m", "tobops.room.proxy",
+                                       "--proxy-timeout", str(PROXY_TIMEOUT_S * 1000)]
     c.JupyterHub.db_url = f"sqlite:///{hub.data / 'jupyterhub.sqlite'}"
     c.JupyterHub.cookie_secret_file = str(hub.data / "jupyterhub_cookie_secret")
     c.JupyterHub.pid_file = str(hub.data / "jupyterhub.pid")
@@ -331,7 +333,7 @@ def ports_in_use(hub: Hub) -> list[str]:
 def _previous_proxy(hub: Hub) -> bool:
     try:
         pid = int((hub.data / "proxy.pid").read_text().strip())
-        return "configurable-http-proxy" in Path(f"/proc/{pid}/cmdline").read_bytes().decode(errors="replace")
+        return "tobops.room.proxy" in Path(f"/proc/{pid}/cmdline").read_bytes().decode(errors="replace")
     except (OSError, ValueError):
         return False
 
