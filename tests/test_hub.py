@@ -303,6 +303,30 @@ def test_a_hub_whose_ports_are_taken_says_which_and_starts_nothing(tmp_path):
     assert not (tmp_path / "hub-data").exists(), "nothing started, nothing written"
     assert all(_unused(port + i) for i in (0, 2))
 
+
+def test_a_proxy_left_by_the_hubs_last_run_does_not_count_as_taken(tmp_path):
+    """JupyterHub stops the proxy named in proxy.pid when it starts; anything else on the
+    hub's ports does count."""
+    from tobops.room.hub import Hub, ports_in_use
+
+    port = free_ports(3)
+    hub = Hub(tmp_path / "hub-data", tmp_path / "course", port=port)
+    hub.data.mkdir()
+    left = subprocess.Popen([sys.executable, "-m", "tobops.room.proxy", "--ip", "127.0.0.1", "--port", str(port),
+                             "--api-ip", "127.0.0.1", "--api-port", str(port + 2)],
+                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env={"CONFIGPROXY_AUTH_TOKEN": "t"})
+    try:
+        deadline = time.monotonic() + 60
+        while _unused(port) or _unused(port + 2):
+            assert left.poll() is None and time.monotonic() < deadline, "the proxy did not start"
+            time.sleep(0.2)
+        assert ports_in_use(hub) == [f"127.0.0.1:{port}", f"127.0.0.1:{port + 2}"], "not named in proxy.pid: taken"
+        (hub.data / "proxy.pid").write_text(str(left.pid))
+        assert ports_in_use(hub) == []
+    finally:
+        left.terminate()
+        left.wait(timeout=30)
+
 # ---------------------------------------------------------------------------- the browser journey
 
 #: what the journey clicks and reads, in each language of JupyterLab and the course

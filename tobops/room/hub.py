@@ -333,9 +333,11 @@ def ports_in_use(hub: Hub) -> list[str]:
 def _previous_proxy(hub: Hub) -> bool:
     try:
         pid = int((hub.data / "proxy.pid").read_text().strip())
-        return "tobops.room.proxy" in Path(f"/proc/{pid}/cmdline").read_bytes().decode(errors="replace")
+        cmd = Path(f"/proc/{pid}/cmdline").read_bytes().decode(errors="replace")
     except (OSError, ValueError):
         return False
+    # the course's proxy, or (left by an older version of the course) configurable-http-proxy's own
+    return "tobops.room.proxy" in cmd or "configurable-http-proxy" in cmd
 
 
 def run(hub: Hub) -> int:
