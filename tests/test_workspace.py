@@ -108,6 +108,7 @@ def test_a_trainees_kernels_talk_over_sockets_of_their_own_not_localhost_ports(t
     lab_class = AsyncMappingKernelManager(config=server).kernel_manager_class  # what the server uses
     assert lab_class == "tobops.room.kernels.LabKernelManager"
     assert grading.Execute.kernel_manager_class == "tobops.room.kernels.ValidateKernelManager"
+    assert grading.Execute.iopub_timeout >= 30, "nbclient's 4 s failed a Validate in a busy room"
 
     from tobops.room.kernels import LabKernelManager, ValidateKernelManager
 

@@ -32,6 +32,10 @@ from tobops import TobopsError
 COURSE_ID = "tobops-academy"
 COURSE_DIR = "assignments"  # the nbgrader course directory inside a course home
 DB_BUSY_TIMEOUT_S = 60
+#: seconds nbgrader's Execute waits, after a cell's reply, for the kernel's last output
+#: (nbclient's 4 s, past which nbgrader fails the whole notebook, was not enough for a
+#: Validate when a room of 20 pressed it at once on 2 cores)
+IOPUB_WAIT_S = 30
 
 
 @dataclass(frozen=True)
@@ -107,6 +111,7 @@ class Settings:
         c.CourseDirectory.db_url = f"sqlite:///{os.path.join(root, 'gradebook.db')}?timeout={DB_BUSY_TIMEOUT_S}"
         c.Exchange.root = self.exchange_root(home)
         c.Execute.timeout = lim.cell_timeout
+        c.Execute.iopub_timeout = IOPUB_WAIT_S
         c.LimitedExecute.notebook_timeout = lim.notebook_timeout
         c.LimitedExecute.max_output_bytes = 1000 * lim.max_output_kb
         for name in ("memory_mb", "cpu_seconds", "file_mb"):

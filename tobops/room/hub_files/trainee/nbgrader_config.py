@@ -1,7 +1,7 @@
 # nbgrader settings for a trainee's server on the course hub (tobops/room/hub.py).
 import os
 
-from tobops.settings import Settings
+from tobops.settings import IOPUB_WAIT_S, Settings
 
 c = get_config()  # noqa: F821
 settings = Settings.load()  # the hub passes the exchange folder in TOBOPS_EXCHANGE
@@ -13,3 +13,5 @@ c.ExchangeFactory.fetch_assignment = "tobops.room.exchange.FormFetch"
 c.CourseDirectory.student_id = os.environ.get("JUPYTERHUB_USER", "*")
 # Validate's kernel talks over Unix sockets in a folder of its own (tobops/room/kernels.py)
 c.Execute.kernel_manager_class = "tobops.room.kernels.ValidateKernelManager"
+# a busy room's kernels can be slow to send their last output (tobops/settings.py)
+c.Execute.iopub_timeout = IOPUB_WAIT_S
