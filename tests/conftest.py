@@ -2,11 +2,13 @@
 goes into pytest's temp folders, never into the repo."""
 from __future__ import annotations
 
+import contextlib
 import os
 import random
 import socket
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import pytest
@@ -100,6 +102,42 @@ def free_ports(n: int = 1) -> int:
         if all(_bindable(port + i) for i in range(n)):
             return port
     raise RuntimeError(f"no {n} free consecutive ports below {low}")
+
+
+PROXY_TOKEN = "test-token"
+
+
+@contextlib.contextmanager
+def proxy(port: int, *args: str):
+    """The hub's proxy (``python -m tobops.room.proxy``) on ``port``, its API on ``port + 1``
+    (or what ``args`` say), once both answer; stopped on leaving (test_proxy and test_hub)."""
+    import requests
+
+    api = port + 1
+    if "--api-port" in args:
+        api = int(args[list(args).index("--api-port") + 1])
+    else:
+        args = ("--api-port", str(api), *args)
+    proc = subprocess.Popen([sys.executable, "-m", "tobops.room.proxy", "--ip", "127.0.0.1", "--port", str(port),
+                             "--api-ip", "127.0.0.1", *args], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+                            env={"CONFIGPROXY_AUTH_TOKEN": PROXY_TOKEN, "PATH": ""})
+    try:
+        deadline = time.monotonic() + 60
+        while True:
+            try:
+                requests.get(f"http://127.0.0.1:{api}/api/routes", timeout=2,
+                             headers={"Authorization": f"token {PROXY_TOKEN}"}).raise_for_status()
+                with socket.socket() as s:  # and the public port listens too
+                    if s.connect_ex(("127.0.0.1", port)) == 0:
+                        break
+                raise requests.ConnectionError("the public port does not listen yet")
+            except requests.RequestException:
+                assert proc.poll() is None and time.monotonic() < deadline, "the proxy did not start"
+                time.sleep(0.2)
+        yield proc
+    finally:
+        proc.terminate()
+        proc.wait(timeout=30)
 
 
 def _bindable(port: int) -> bool:

@@ -23,7 +23,7 @@ from pathlib import Path
 import nbformat
 import pytest
 
-from conftest import BIN, REPO, free_ports, run
+from conftest import BIN, REPO, free_ports, proxy, run
 from tobops.assess import forms
 from tobops.room import cohort
 from tobops.grade.coursedir import chdir, new_home
@@ -312,20 +312,10 @@ def test_a_proxy_left_by_the_hubs_last_run_does_not_count_as_taken(tmp_path):
     port = free_ports(3)
     hub = Hub(tmp_path / "hub-data", tmp_path / "course", port=port)
     hub.data.mkdir()
-    left = subprocess.Popen([sys.executable, "-m", "tobops.room.proxy", "--ip", "127.0.0.1", "--port", str(port),
-                             "--api-ip", "127.0.0.1", "--api-port", str(port + 2)],
-                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env={"CONFIGPROXY_AUTH_TOKEN": "t"})
-    try:
-        deadline = time.monotonic() + 60
-        while _unused(port) or _unused(port + 2):
-            assert left.poll() is None and time.monotonic() < deadline, "the proxy did not start"
-            time.sleep(0.2)
+    with proxy(port, "--api-port", str(port + 2)) as left:
         assert ports_in_use(hub) == [f"127.0.0.1:{port}", f"127.0.0.1:{port + 2}"], "not named in proxy.pid: taken"
         (hub.data / "proxy.pid").write_text(str(left.pid))
         assert ports_in_use(hub) == []
-    finally:
-        left.terminate()
-        left.wait(timeout=30)
 
 # ---------------------------------------------------------------------------- the browser journey
 

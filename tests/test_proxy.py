@@ -6,8 +6,6 @@ answers each after 22 s all get through (the test takes about 23 s, mostly waiti
 from __future__ import annotations
 
 import concurrent.futures as cf
-import subprocess
-import sys
 import threading
 import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -15,7 +13,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 import pytest
 import requests
 
-from conftest import free_ports
+from conftest import free_ports, proxy
 
 SLOW_S = 22  # longer than the 20 s a request may wait in tornado's queue
 AT_ONCE = 12  # more than tornado's default of 10 requests in flight
@@ -45,25 +43,8 @@ def slow_target():
 
 def test_the_proxy_forwards_more_than_ten_slow_requests_at_once(slow_target):
     port = free_ports(2)
-    proxy = subprocess.Popen([sys.executable, "-m", "tobops.room.proxy", "--ip", "127.0.0.1", "--port", str(port),
-                              "--api-ip", "127.0.0.1", "--api-port", str(port + 1), "--default-target", slow_target,
-                              "--proxy-timeout", "300000"],
-                             stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True,
-                             env={"CONFIGPROXY_AUTH_TOKEN": "test-token", "PATH": ""})
-    try:
-        deadline = time.monotonic() + 60
-        while True:
-            try:
-                requests.get(f"http://127.0.0.1:{port + 1}/api/routes", timeout=2,
-                             headers={"Authorization": "token test-token"}).raise_for_status()
-                break
-            except requests.RequestException:
-                assert proxy.poll() is None and time.monotonic() < deadline, "the proxy did not start"
-                time.sleep(0.2)
+    with proxy(port, "--default-target", slow_target, "--proxy-timeout", "300000"):
         with cf.ThreadPoolExecutor(AT_ONCE) as pool:
             codes = list(pool.map(lambda i: requests.get(f"http://127.0.0.1:{port}/user/t{i:02d}/api/contents",
                                                          timeout=120).status_code, range(AT_ONCE)))
         assert codes == [200] * AT_ONCE, codes
-    finally:
-        proxy.terminate()
-        proxy.wait(timeout=30)
