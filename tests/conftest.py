@@ -108,36 +108,36 @@ PROXY_TOKEN = "test-token"
 
 
 @contextlib.contextmanager
-def proxy(port: int, *args: str):
-    """The hub's proxy (``python -m tobops.room.proxy``) on ``port``, its API on ``port + 1``
-    (or what ``args`` say), once both answer; stopped on leaving (test_proxy and test_hub)."""
-    import requests
-
-    api = port + 1
-    if "--api-port" in args:
-        api = int(args[list(args).index("--api-port") + 1])
-    else:
-        args = ("--api-port", str(api), *args)
+def proxy(port: int, *args: str, api_port: int | None = None):
+    """The hub's proxy (``python -m tobops.room.proxy``) on ``port``, its API on ``api_port``
+    (default ``port + 1``), once both answer; stopped on leaving (test_proxy and test_hub)."""
+    api_port = api_port or port + 1
     proc = subprocess.Popen([sys.executable, "-m", "tobops.room.proxy", "--ip", "127.0.0.1", "--port", str(port),
-                             "--api-ip", "127.0.0.1", *args], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+                             "--api-ip", "127.0.0.1", "--api-port", str(api_port), *args],
+                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
                             env={"CONFIGPROXY_AUTH_TOKEN": PROXY_TOKEN, "PATH": ""})
     try:
         deadline = time.monotonic() + 60
-        while True:
-            try:
-                requests.get(f"http://127.0.0.1:{api}/api/routes", timeout=2,
-                             headers={"Authorization": f"token {PROXY_TOKEN}"}).raise_for_status()
-                with socket.socket() as s:  # and the public port listens too
-                    if s.connect_ex(("127.0.0.1", port)) == 0:
-                        break
-                raise requests.ConnectionError("the public port does not listen yet")
-            except requests.RequestException:
-                assert proc.poll() is None and time.monotonic() < deadline, "the proxy did not start"
-                time.sleep(0.2)
+        while not _proxy_up(port, api_port):
+            assert proc.poll() is None and time.monotonic() < deadline, "the proxy did not start"
+            time.sleep(0.2)
         yield proc
     finally:
         proc.terminate()
         proc.wait(timeout=30)
+
+
+def _proxy_up(port: int, api_port: int) -> bool:
+    """Does the proxy's API answer, and does its public port listen?"""
+    import requests
+
+    try:
+        requests.get(f"http://127.0.0.1:{api_port}/api/routes", timeout=2,
+                     headers={"Authorization": f"token {PROXY_TOKEN}"}).raise_for_status()
+    except requests.RequestException:
+        return False
+    with socket.socket() as s:
+        return s.connect_ex(("127.0.0.1", port)) == 0
 
 
 def _bindable(port: int) -> bool:

@@ -312,7 +312,7 @@ def test_a_proxy_left_by_the_hubs_last_run_does_not_count_as_taken(tmp_path):
     port = free_ports(3)
     hub = Hub(tmp_path / "hub-data", tmp_path / "course", port=port)
     hub.data.mkdir()
-    with proxy(port, "--api-port", str(port + 2)) as left:
+    with proxy(port, api_port=port + 2) as left:
         assert ports_in_use(hub) == [f"127.0.0.1:{port}", f"127.0.0.1:{port + 2}"], "not named in proxy.pid: taken"
         (hub.data / "proxy.pid").write_text(str(left.pid))
         assert ports_in_use(hub) == []
