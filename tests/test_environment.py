@@ -60,3 +60,18 @@ def test_every_dependency_is_pinned_exactly_within_its_range():
     for name, req in pyproject_requirements().items():
         assert name in pinned, f"{name} is not pinned in constraints.txt"
         assert pinned[name] in req.specifier, f"{name}=={pinned[name]} is outside {req.specifier}"
+
+
+def test_the_installed_packages_are_compiled_to_bytecode():
+    """`make install` compiles every module once. Python writes no bytecode where
+    PYTHONDONTWRITEBYTECODE is set, nor in a trainee's read-only sandbox: without it, every
+    kernel, server and command would compile pandas, IPython and nbgrader from source again."""
+    import importlib.util
+    from pathlib import Path
+
+    for name in ("pandas", "matplotlib", "IPython", "ipykernel", "nbgrader", "nbconvert", "jupyter_server",
+                 "sqlalchemy"):
+        root = Path(importlib.util.find_spec(name).origin).parent
+        sources = list(root.rglob("*.py"))
+        missing = [p for p in sources if not Path(importlib.util.cache_from_source(str(p))).exists()]
+        assert sources and not missing, f"{name}: {len(missing)} of {len(sources)} modules not compiled, e.g. {missing[0]}"
