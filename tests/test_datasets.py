@@ -232,6 +232,27 @@ def test_error_when_an_int_cell_is_not_a_number(copy_dir):
     assert "not an integer" in msg
 
 
+def test_a_date_that_is_no_day_and_an_empty_required_value_are_named_too(copy_dir):
+    """The shape of a date is not enough (there is no 30 February); a required value may not
+    be empty. A file is checked a distinct value at a time, and what fails is named by row."""
+    def poke(rows):
+        rows[5][rows[0].index("created_date")] = "2023-02-30"
+        return rows
+
+    _rewrite(copy_dir / "deals.csv", poke)
+    with pytest.raises(DatasetError, match=r"deals\.csv, column 'created_date', row 5 .*'2023-02-30' is not a date"):
+        load("deals", copy_dir)
+
+    def blank(rows):
+        rows[9][rows[0].index("deal_id")] = ""
+        return rows
+
+    shutil.copy(COMMITTED / "deals.csv", copy_dir / "deals.csv")
+    _rewrite(copy_dir / "deals.csv", blank)
+    with pytest.raises(DatasetError, match=r"deals\.csv, column 'deal_id', row 9 \(line 10 of the file\): empty value"):
+        load("deals", copy_dir)
+
+
 def test_error_when_the_file_is_missing(copy_dir):
     (copy_dir / "deals.csv").unlink()
     with pytest.raises(DatasetError) as exc:

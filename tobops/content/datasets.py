@@ -1826,9 +1826,24 @@ def _parse_csv(source, ds: Dataset) -> pd.DataFrame:
     out = {}
     for col in ds.columns:
         values = [str(v) for v in raw[col.name].tolist()]
-        missing = _check_series(values, col, ds, from_file=True)
+        missing = _all_ok(values, col)
+        if missing is None:  # some value is not: the value-by-value check names it
+            missing = _check_series(values, col, ds, from_file=True)
         out[col.name] = _convert(values, missing, col)
     return pd.DataFrame(out)
+
+
+def _all_ok(values: list[str], col: Column) -> list[bool] | None:
+    """The missing mask of one column of CSV text if every value passes :func:`_check_series`,
+    which is then asked once per distinct value (CSV text is all strings, and a column
+    repeats its values: a date, a category, a price); None if any value does not, so that
+    the value-by-value check names it and says where."""
+    missing = [v == "" for v in values]
+    if not col.nullable and any(missing):
+        return None
+    if col.dtype != "str" and not all(_value_ok(v, col) for v in set(values) - {""}):
+        return None
+    return missing
 
 
 def data_dir() -> Path:
