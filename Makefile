@@ -13,12 +13,14 @@ $(STAMP): pyproject.toml constraints.txt
 	@$(PY) -c 'import sys; assert sys.version_info >= (3, 11), "Python 3.11+ needed, found " + sys.version.split()[0]'
 	test -x $(BIN)/python || $(PY) -m venv $(VENV)
 	@# uv installs the pinned set in about 20 s where pip takes about 80 (pip stays the fallback).
-	@# Both compile every module to bytecode now, once: Python never writes it where
-	@# PYTHONDONTWRITEBYTECODE is set, nor inside a sandbox (read-only), and every kernel, server
-	@# and command would otherwise compile pandas, IPython and nbgrader from source again.
+	@# Both compile every module to bytecode now, once, and so does compileall for the course's
+	@# own package: Python never writes bytecode where PYTHONDONTWRITEBYTECODE is set, nor inside
+	@# a sandbox (read-only), and every kernel, server and command would otherwise compile
+	@# pandas, IPython, nbgrader and tobops from source again.
 	$(BIN)/python -m pip install --quiet -c constraints.txt uv
 	$(BIN)/uv pip install --quiet --compile-bytecode --python $(BIN)/python -c constraints.txt -e '.[dev]' || \
 	  $(BIN)/python -m pip install --quiet -c constraints.txt -e '.[dev]'
+	$(BIN)/python -m compileall -q tobops
 	mkdir -p $(VENV)/share/jupyter/lab/settings
 	cp tools/lab-overrides.json $(VENV)/share/jupyter/lab/settings/overrides.json
 	@# bubblewrap sandboxes graded trainee code; a CJK font renders Chinese; Chromium checks the report
