@@ -468,10 +468,13 @@ def _journey(hub: HubRun, shots: Path, user: str, lang: str, instructor_lock: th
         snap(page, "assessment-submitted")
 
         # the instructor logs in (their server starts meanwhile), collects, grades with
-        # tobops grade and releases feedback, then sees the graded submission in formgrader
+        # tobops grade and releases feedback, then sees the graded submission in formgrader.
+        # One person, one step at a time: two logins of one user at the same instant make
+        # JupyterHub answer one of them with a 500 page ("coach pending spawn", a race of its
+        # own /hub/spawn), which the two journeys, in step, once hit.
         instructor = browser.new_context(viewport={"width": 1400, "height": 900}).new_page()
-        login(instructor, "coach", INSTRUCTOR_PASSWORD)
         with instructor_lock:
+            login(instructor, "coach", INSTRUCTOR_PASSWORD)
             hub.instructor(["nbgrader", "collect", A, "--student", user])
             hub.instructor([str(BIN / "tobops"), "grade", A, "--student", user], ok=(0, 1))
             [mine] = [r for r in hub.course.results().load([A]) if r.student == user]
@@ -479,7 +482,7 @@ def _journey(hub: HubRun, shots: Path, user: str, lang: str, instructor_lock: th
             assert (hub.course.root / "autograded" / user / A / f"{A}.ipynb").exists()
             hub.instructor(["nbgrader", "generate_feedback", A, "--student", user])
             hub.instructor(["nbgrader", "release_feedback", A, "--student", user])
-        instructor.wait_for_url("**/user/coach/**", timeout=180_000)
+            instructor.wait_for_url("**/user/coach/**", timeout=180_000)
         instructor.goto(f"{hub.url}/user/coach/formgrader/manage_submissions/{A}")
         instructor.wait_for_selector(f"td:text-is('{user}')", timeout=120_000)
         snap(instructor, "instructor-formgrader-sees-graded-submission")
