@@ -266,7 +266,7 @@ def test_hub_listens_on_localhost_only_and_keeps_secrets_out_of_git(hub):
 
 
 def test_a_trainee_cannot_submit_in_someone_elses_name(tmp_path):
-    from tobops.room.exchange import ensure_private
+    from tobops.room.workspace import ensure_private
 
     course = new_home(tmp_path / "course")
     exchange = tmp_path / "exchange"

@@ -38,22 +38,7 @@ from nbgrader.exchange.default.release_feedback import ExchangeReleaseFeedback
 from tobops.assess import bank as bank_mod
 from tobops.assess import forms
 from tobops.grade.roster import Roster, course_seed
-
-PRIVATE = "private"
-FORMS = "forms"
-
-
-def private_root(root: str, course_id: str) -> Path:
-    return Path(root) / course_id / PRIVATE
-
-
-def forms_root(root: str, course_id: str) -> Path:
-    return Path(root) / course_id / FORMS
-
-
-def form_path(root: str, course_id: str, student: str, assessment: str) -> Path:
-    return forms_root(root, course_id) / student / assessment / f"{assessment}.ipynb"
-
+from tobops.room.workspace import form_path, private_root
 
 def write_forms(coursedir, exchange_root: str, assessment: str, students: list[str] | None = None,
                 log=None) -> dict[str, forms.Form]:
@@ -196,13 +181,3 @@ class PrivateReleaseFeedback(ExchangeReleaseFeedback):
             self.coursedir.student_id = saved
             self.dest_path = shared_dest
             self.init_src()
-
-
-def ensure_private(root: str, course_id: str, trainee: str) -> tuple[Path, Path]:
-    """Create (if needed) a trainee's private inbound and feedback folders."""
-    base = private_root(root, course_id) / trainee
-    inbound, feedback = base / "inbound", base / "feedback"
-    for d in (inbound, feedback):
-        d.mkdir(parents=True, exist_ok=True)
-    os.chmod(base, 0o700)
-    return inbound, feedback

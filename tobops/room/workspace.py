@@ -13,6 +13,7 @@ gradebook do not exist for it.
 from __future__ import annotations
 
 import json
+import os
 import shutil
 from pathlib import Path
 
@@ -23,6 +24,34 @@ TRAINEE_CONFIG = Path(__file__).resolve().parent / "hub_files" / "trainee"
 #: JupyterLab's language setting, per edition
 LOCALES = {"en": "en", "zh": "zh_CN"}
 LAB_SETTINGS = {"@jupyterlab/apputils-extension:notification": {"checkForUpdates": False, "fetchNews": "false"}}
+
+
+#: the exchange's folders of the course hub (see :mod:`tobops.room.exchange`), here because a
+#: trainee's sandbox is built from them, by a launcher that imports no nbgrader
+PRIVATE = "private"
+FORMS = "forms"
+
+
+def private_root(root: str, course_id: str) -> Path:
+    return Path(root) / course_id / PRIVATE
+
+
+def forms_root(root: str, course_id: str) -> Path:
+    return Path(root) / course_id / FORMS
+
+
+def form_path(root: str, course_id: str, student: str, assessment: str) -> Path:
+    return forms_root(root, course_id) / student / assessment / f"{assessment}.ipynb"
+
+
+def ensure_private(root: str, course_id: str, trainee: str) -> tuple[Path, Path]:
+    """Create (if needed) a trainee's private inbound and feedback folders."""
+    base = private_root(root, course_id) / trainee
+    inbound, feedback = base / "inbound", base / "feedback"
+    for d in (inbound, feedback):
+        d.mkdir(parents=True, exist_ok=True)
+    os.chmod(base, 0o700)
+    return inbound, feedback
 
 
 def lessons_of(course_home: Path, lang: str) -> Path:
@@ -57,9 +86,9 @@ def sandbox_command(cmd: list[str], *, home: Path, exchange: Path, course_id: st
     the released assessments and the trainee's own form (read-only), and their inbox
     (writable) and feedback: private folders on the hub, the exchange's own otherwise."""
     course_ex = Path(exchange) / course_id
-    for d in (course_ex / "outbound", course_ex / "inbound", course_ex / "feedback", course_ex / "forms" / user):
+    forms = forms_root(str(exchange), course_id) / user
+    for d in (course_ex / "outbound", course_ex / "inbound", course_ex / "feedback", forms):
         d.mkdir(parents=True, exist_ok=True)
-    forms = course_ex / "forms" / user
     return bwrap_args(home=str(home), pid_namespace=True, as_nobody=False,
                       ro_binds=[(course_ex / "outbound", course_ex / "outbound"), (forms, forms),
                                 (feedback or course_ex / "feedback", course_ex / "feedback")],
