@@ -39,6 +39,15 @@ def _rewrite(path: Path, edit) -> None:
         csv.writer(fh, lineterminator="\n").writerows(rows)
 
 
+def _poke(path: Path, row: int, column: str, value: str) -> None:
+    """Write ``value`` into one cell of a CSV file (row 1 is the first data row)."""
+    def edit(rows):
+        rows[row][rows[0].index(column)] = value
+        return rows
+
+    _rewrite(path, edit)
+
+
 # ---------------------------------------------------------------------------------------
 # Reproducibility
 # ---------------------------------------------------------------------------------------
@@ -220,11 +229,7 @@ def test_error_when_a_column_is_deleted(copy_dir):
 
 
 def test_error_when_an_int_cell_is_not_a_number(copy_dir):
-    def poke(rows):
-        rows[17][rows[0].index("amount_cny")] = "abc"
-        return rows
-
-    _rewrite(copy_dir / "deals.csv", poke)
+    _poke(copy_dir / "deals.csv", 17, "amount_cny", "abc")
     with pytest.raises(DatasetError) as exc:
         load("deals.csv", copy_dir)
     msg = str(exc.value)
@@ -235,20 +240,12 @@ def test_error_when_an_int_cell_is_not_a_number(copy_dir):
 def test_a_date_that_is_no_day_and_an_empty_required_value_are_named_too(copy_dir):
     """The shape of a date is not enough (there is no 30 February); a required value may not
     be empty. A file is checked a distinct value at a time, and what fails is named by row."""
-    def poke(rows):
-        rows[5][rows[0].index("created_date")] = "2023-02-30"
-        return rows
-
-    _rewrite(copy_dir / "deals.csv", poke)
+    _poke(copy_dir / "deals.csv", 5, "created_date", "2023-02-30")
     with pytest.raises(DatasetError, match=r"deals\.csv, column 'created_date', row 5 .*'2023-02-30' is not a date"):
         load("deals", copy_dir)
 
-    def blank(rows):
-        rows[9][rows[0].index("deal_id")] = ""
-        return rows
-
     shutil.copy(COMMITTED / "deals.csv", copy_dir / "deals.csv")
-    _rewrite(copy_dir / "deals.csv", blank)
+    _poke(copy_dir / "deals.csv", 9, "deal_id", "")
     with pytest.raises(DatasetError, match=r"deals\.csv, column 'deal_id', row 9 \(line 10 of the file\): empty value"):
         load("deals", copy_dir)
 
@@ -262,11 +259,7 @@ def test_error_when_the_file_is_missing(copy_dir):
 
 
 def test_error_for_bad_category_extra_column_and_unknown_name(copy_dir):
-    def poke(rows):
-        rows[3][rows[0].index("channel")] = "tv"
-        return rows
-
-    _rewrite(copy_dir / "leads.csv", poke)
+    _poke(copy_dir / "leads.csv", 3, "channel", "tv")
     with pytest.raises(DatasetError, match=r"leads\.csv, column 'channel', row 3 .*'tv'"):
         load("leads", copy_dir)
     df = load("events", copy_dir).assign(extra=1)
