@@ -172,3 +172,14 @@ def test_readme_tree_matches_the_package():
             continue
         assert list(PACKAGE.rglob(name)) or (REPO / "benchmarks" / name).exists(), \
             f"README's tree names {name}, which does not exist"
+
+
+def test_the_launcher_of_each_users_server_imports_neither_jupyterhub_nor_nbgrader():
+    """``python -m tobops.room.hub`` runs once per server a hub starts, a whole room at once:
+    importing JupyterHub and nbgrader there cost 2.7 s of CPU a server, to build a command."""
+    import subprocess
+    import sys
+
+    code = "import sys, tobops.room.hub; print(sorted({m.split('.')[0] for m in sys.modules} & {'jupyterhub', 'nbgrader'}))"
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=REPO, check=True)
+    assert out.stdout.strip() == "[]", out.stdout

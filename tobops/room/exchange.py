@@ -40,6 +40,7 @@ from tobops.assess import forms
 from tobops.grade.roster import Roster, course_seed
 from tobops.room.workspace import form_path, private_root
 
+
 def write_forms(coursedir, exchange_root: str, assessment: str, students: list[str] | None = None,
                 log=None) -> dict[str, forms.Form]:
     """Write each trainee (default: everyone in the gradebook) their own form of a released
