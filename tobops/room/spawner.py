@@ -1,9 +1,9 @@
 """What runs inside JupyterHub: its configuration and the course's spawner.
 
 ``tobops hub`` (:mod:`tobops.room.hub`) starts JupyterHub with ``hub_files/jupyterhub_config.py``,
-which calls :func:`configure`. Apart from the hub's own, so that the launcher each user's
-server starts through (``python -m tobops.room.hub``) imports neither JupyterHub nor
-nbgrader: two and a half seconds of CPU a server, a room of twenty logging in at once.
+which calls :func:`configure`. This lives apart from :mod:`tobops.room.hub` so that the
+launcher every user's server starts through (``python -m tobops.room.hub``) imports neither
+JupyterHub nor nbgrader, which cost 2.7 s of CPU a server (a room of twenty at once).
 """
 from __future__ import annotations
 
