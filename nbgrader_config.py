@@ -23,7 +23,7 @@ c.ExchangeFactory.release_feedback = "tobops.room.exchange.PrivateReleaseFeedbac
 
 # grading: trainee code runs in a sandboxed kernel with limits (tobops/grade/sandbox.py), with
 # plain tracebacks and no input-history database, and is shut down at once when done
-c.Execute.kernel_manager_class = "tobops.grade.sandbox.SandboxedKernelManager"
+c.Execute.kernel_manager_class = "tobops.grade.kernel.SandboxedKernelManager"
 c.Execute.extra_arguments = ["--HistoryManager.enabled=False", "--InteractiveShell.xmode=Plain"]
 c.Execute.shutdown_kernel = "immediate"
 c.Autograde.autograde_preprocessors = [

@@ -183,3 +183,17 @@ def test_the_launcher_of_each_users_server_imports_neither_jupyterhub_nor_nbgrad
     code = "import sys, tobops.room.hub; print(sorted({m.split('.')[0] for m in sys.modules} & {'jupyterhub', 'nbgrader'}))"
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=REPO, check=True)
     assert out.stdout.strip() == "[]", out.stdout
+
+
+@pytest.mark.parametrize("module", ["tobops.grade.sandbox", "tobops.room.hub"])
+def test_the_sandbox_launcher_imports_nothing_of_jupyters(module):
+    """``python -m tobops.grade.sandbox`` starts every grading kernel (stock nbgrader's
+    included) and every fork-server template, and the hub's launcher builds its command:
+    importing jupyter_client and traitlets there cost a third of a second of CPU each time."""
+    import subprocess
+    import sys
+
+    heavy = ["jupyter_client", "jupyter_core", "traitlets", "zmq", "tornado", "nbformat", "pandas"]
+    code = f"import sys, {module}; print(sorted({{m.split('.')[0] for m in sys.modules}} & set({heavy!r})))"
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=REPO, check=True)
+    assert out.stdout.strip() == "[]", out.stdout

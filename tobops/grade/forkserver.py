@@ -42,7 +42,8 @@ from jupyter_client.asynchronous import AsyncKernelClient
 from traitlets import DottedObjectName, Type
 
 from tobops.content.notebooks import PatientClient
-from tobops.grade.sandbox import SandboxedKernelManager, bwrap, kernel_home, launcher_command
+from tobops.grade.kernel import SandboxedKernelManager
+from tobops.grade.sandbox import bwrap, kernel_home, launcher_command
 from tobops.settings import Limits
 
 #: What the template imports once; what the assessments and ipykernel need.

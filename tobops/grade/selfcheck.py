@@ -116,7 +116,7 @@ def practice(assessment: str, lang: str = "en", dest: str | Path = ".", course: 
 def _execute(nb: nbformat.NotebookNode, settings: Settings, workdir: Path, kernel_manager_class=None) -> None:
     from nbclient import NotebookClient
 
-    from tobops.grade.sandbox import SandboxedKernelManager
+    from tobops.grade.kernel import SandboxedKernelManager
 
     lim = settings.limits
     client = NotebookClient(
