@@ -343,6 +343,19 @@ def preload() -> None:
 
     for name in WORKER_PRELOAD:
         importlib.import_module(name)
+    # first uses that cost a worker's first notebook half a second of CPU, done here once
+    # for every worker forked after: nbformat compiling its JSON-schema validators (nbconvert
+    # validates with relax_add_props), jupyter_client listing the kernel provisioners of
+    # every installed package, and SQLAlchemy configuring nbgrader's table mappings (no
+    # database is opened)
+    import nbformat
+    from jupyter_client.provisioning.factory import KernelProvisionerFactory
+    from sqlalchemy.orm import configure_mappers
+
+    for relax in (False, True):
+        nbformat.validate(nbformat.v4.new_notebook(), relax_add_props=relax)
+    KernelProvisionerFactory.instance()
+    configure_mappers()
 
 
 def grade(course: Course, assessments: list[str], settings: Settings | None = None, workers: int | None = None,
