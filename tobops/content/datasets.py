@@ -1712,11 +1712,10 @@ def _value_ok(v, col: Column) -> bool:
             return t == "datetime" or pd.Timestamp(v) == pd.Timestamp(v).normalize()
         if not isinstance(v, str):
             return False
-        pattern, fmt = (_DATE_RE, "%Y-%m-%d") if t == "date" else (_DATETIME_RE, "%Y-%m-%d %H:%M:%S")
-        if pattern.fullmatch(v) is None:
+        if (_DATE_RE if t == "date" else _DATETIME_RE).fullmatch(v) is None:
             return False
-        try:
-            datetime.strptime(v, fmt)
+        try:  # a real day and time: the pattern fixes the form, fromisoformat (in C) the ranges
+            datetime.fromisoformat(v)
         except ValueError:
             return False
         return True
