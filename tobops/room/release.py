@@ -20,7 +20,7 @@ from tobops import TobopsError
 from tobops.assess import bank as bank_mod
 from tobops.assess import forms
 from tobops.grade.coursedir import Course, chdir
-from tobops.grade.roster import Roster, course_seed
+from tobops.grade.roster import course_seed
 from tobops.room.exchange import write_forms
 from tobops.room.workspace import form_path
 from tobops.settings import Settings

@@ -86,5 +86,3 @@ class CourseSpawner(SimpleLocalProcessSpawner):
         if not self.user.admin:
             env["JUPYTER_CONFIG_PATH"] = str(workspace.TRAINEE_CONFIG)
         return env
-
-
