@@ -63,6 +63,12 @@ class HubRun:
                     "TOBOPS_EXCHANGE": str(self.data / "exchange")}
         for var in ("JUPYTER_CONFIG_DIR", "JUPYTER_DATA_DIR", "JUPYTER_RUNTIME_DIR", "TOBOPS_DATA_DIR"):
             self.env.pop(var, None)
+        # a terminal of the instructor's JupyterLab: grading on the warm grader server that the
+        # JupyterLab holds (found where JupyterHub's environment for it puts its runtime folder)
+        self.terminal = {**self.env, "TOBOPS_SERVER": "on"}
+        for var in ("XDG_RUNTIME_DIR", "TMPDIR"):
+            self.terminal.pop(var, None)
+        self.grader: int | None = None
         # the instructor releases the assessment (as they would from a terminal)
         self.instructor(["nbgrader", "release_assignment", A, "--force"])
         self.log = open(base / "hub.log", "w")
@@ -83,10 +89,22 @@ class HubRun:
             assert time.monotonic() < deadline, "hub did not come up"
             time.sleep(0.5)
 
-    def instructor(self, cmd: list[str], ok=(0,)) -> subprocess.CompletedProcess:
-        res = run(cmd, cwd=self.course.home, env=self.env, timeout=900)
+    def instructor(self, cmd: list[str], ok=(0,), env: dict | None = None) -> subprocess.CompletedProcess:
+        res = run(cmd, cwd=self.course.home, env=env or self.env, timeout=900)
         assert res.returncode in ok, f"{cmd}: {res.stdout[-2000:]}{res.stderr[-2000:]}"
         return res
+
+    def held_grader(self) -> tuple[int, int]:
+        """The grader server the instructor's JupyterLab holds (it starts it, in the background,
+        when it starts): its process id and jobs done."""
+        deadline = time.monotonic() + 180
+        while True:
+            out = self.instructor([str(BIN / "tobops"), "server", "status"], env=self.terminal).stdout
+            if "held by process" in out:
+                self.grader = int(out.split()[2])
+                return self.grader, int(out.split(": ")[1].split()[0])
+            assert time.monotonic() < deadline, f"the instructor's JupyterLab holds no grader server: {out}"
+            time.sleep(0.5)
 
     def stop(self) -> None:
         try:
@@ -95,6 +113,12 @@ class HubRun:
         except (ProcessLookupError, subprocess.TimeoutExpired):
             os.killpg(self.proc.pid, signal.SIGKILL)
         self.log.close()
+        deadline = time.monotonic() + 30  # the grader server the instructor's JupyterLab held ends with it
+        while self.grader and Path(f"/proc/{self.grader}").exists() and time.monotonic() < deadline:
+            time.sleep(0.2)
+        if self.grader and Path(f"/proc/{self.grader}").exists():
+            os.kill(self.grader, signal.SIGKILL)
+            raise AssertionError("the grader server held by the instructor's JupyterLab outlived the hub")
 
 
 @pytest.fixture(scope="module")
@@ -371,8 +395,22 @@ def _journey(hub: HubRun, shots: Path, user: str, lang: str, instructor_lock: th
         page.fill("input[name=password]", password)
         page.click("input[type=submit], button[type=submit]")
 
-    def run_all_and_wait(page):
+    def one_idle_kernel(page, path):
+        """Opening a notebook in a fresh workspace, JupyterLab now and then starts two sessions
+        for it and shuts one down a moment later (seen in the hub log: two POST /api/sessions
+        30 ms apart, then a DELETE); cells sent meanwhile go to the kernel being shut down and
+        never run. Wait until the notebook has one session, with an idle kernel, twice in a row."""
+        deadline, streak, sessions = time.monotonic() + 120, 0, []
+        while streak < 2:
+            assert time.monotonic() < deadline, f"{user}: {path} never settled on one idle kernel: {sessions}"
+            time.sleep(0.5)
+            sessions = [s for s in page.request.get(f"{hub.url}/user/{user}/api/sessions").json()
+                        if s["path"] == path]
+            streak = streak + 1 if len(sessions) == 1 and sessions[0]["kernel"]["execution_state"] == "idle" else 0
+
+    def run_all_and_wait(page, path):
         page.wait_for_selector(f"{VISIBLE} .jp-Notebook-ExecutionIndicator[data-status='idle']", timeout=120_000)
+        one_idle_kernel(page, path)
         started = """() => [...document.querySelectorAll('.jp-NotebookPanel:not(.lm-mod-hidden) .jp-InputPrompt')]
             .some(e => /\\[(\\*|\\d+)\\]/.test(e.textContent))"""
         for attempt in range(3):  # on a busy machine the first click can land before the notebook has focus
@@ -423,7 +461,7 @@ def _journey(hub: HubRun, shots: Path, user: str, lang: str, instructor_lock: th
         page.wait_for_selector(f"{VISIBLE} .jp-Cell", timeout=120_000)
         expect(page.locator(".jp-Notebook-ExecutionIndicator[data-status='idle'], "
                             ".jp-Toolbar-kernelStatus, .jp-KernelStatus").first).to_be_visible()
-        run_all_and_wait(page)
+        run_all_and_wait(page, "lessons/02-tob-vs-toc.ipynb")
         charts = page.locator(".jp-Notebook .jp-OutputArea-output img")
         expect(charts.first).to_be_attached()
         assert charts.count() >= 1
@@ -459,7 +497,7 @@ def _journey(hub: HubRun, shots: Path, user: str, lang: str, instructor_lock: th
         assert r.ok, r.text()
         page.goto(f"{hub.url}/user/{user}/lab/tree/{A}/{A}.ipynb?reset")  # a workspace with just this notebook
         page.wait_for_selector(f"{VISIBLE} .jp-Cell", timeout=120_000)
-        run_all_and_wait(page)
+        run_all_and_wait(page, f"{A}/{A}.ipynb")
         snap(page, "assessment-answered-and-run")
         page.keyboard.press("Control+s")
         assignments_panel(page)
@@ -476,7 +514,9 @@ def _journey(hub: HubRun, shots: Path, user: str, lang: str, instructor_lock: th
         with instructor_lock:
             login(instructor, "coach", INSTRUCTOR_PASSWORD)
             hub.instructor(["nbgrader", "collect", A, "--student", user])
-            hub.instructor([str(BIN / "tobops"), "grade", A, "--student", user], ok=(0, 1))
+            held, jobs = hub.held_grader()
+            hub.instructor([str(BIN / "tobops"), "grade", A, "--student", user], ok=(0, 1), env=hub.terminal)
+            assert hub.held_grader() == (held, jobs + 1), "graded on the warm server the instructor's JupyterLab holds"
             [mine] = [r for r in hub.course.results().load([A]) if r.student == user]
             assert mine.status == Status.MANUAL and not mine.problems, mine.line()  # the written item waits for a grade
             assert (hub.course.root / "autograded" / user / A / f"{A}.ipynb").exists()

@@ -1,6 +1,7 @@
 """The warm grader server (tobops/grade/server.py), driven through the CLI as users type it:
 it gives the same results as grading in the command's own process, is reused between
-commands, starts afresh when its settings go stale, stops when idle or asked, serves one
+commands, starts afresh when its settings go stale, stops when idle or asked (or, held by
+the hub's instructor, when its holder ends), starts ahead of time on request, serves one
 job at a time, and no trainee code it runs can see its socket."""
 from __future__ import annotations
 
@@ -118,6 +119,47 @@ def test_a_stale_server_is_replaced_and_an_idle_one_stops(cohort_course, tmp_pat
         time.sleep(0.5)
     assert not Path(f"/proc/{new}").exists(), "an idle server stops"
     assert "no grader server runs" in _status(course)
+
+
+def test_a_held_server_outlives_its_idle_time_while_its_holder_lives_and_server_start_warms_one(
+        cohort_course, tmp_path, runtime):
+    """The hub's launcher holds a server for the instructor's JupyterLab (and does not wait
+    for it); idle or not, it stays while its holder lives, and grading uses it; it stops
+    when the holder ends. ``tobops server start`` keeps a running one, or starts one."""
+    import sys
+
+    course = _copy(cohort_course, tmp_path / "c")
+    idle = {"TOBOPS_SERVER_IDLE": "1"}
+    holder = subprocess.Popen(["sleep", "600"])
+    try:
+        hold = run([sys.executable, "-c", "from tobops.grade import server; "
+                    f"server.start({str(course.home)!r}, hold={holder.pid}, wait=False)"], cwd=course.home, env=idle)
+        assert hold.returncode == 0 and hold.stdout == hold.stderr == "", hold.stdout + hold.stderr
+        deadline = time.monotonic() + 120
+        while "no grader server runs" in _status(course):
+            assert time.monotonic() < deadline, "the held server did not start"
+            time.sleep(0.2)
+        time.sleep(3)  # three times its idle time
+        status = _status(course)
+        assert f"held by process {holder.pid}" in status and "0 job(s)" in status, status
+        pid = int(status.split()[2])
+        again = run([str(BIN / "tobops"), "server", "start"], cwd=course.home)
+        assert again.returncode == 0 and int(again.stdout.split()[2]) == pid, again.stdout + again.stderr
+        res = run([str(BIN / "tobops"), "grade", A, "--student", "t001-ana"], cwd=course.home)
+        assert res.returncode == 0, res.stdout + res.stderr
+        status = _status(course)
+        assert int(status.split()[2]) == pid and "1 job(s)" in status, status
+    finally:
+        holder.kill()
+        holder.wait()
+    deadline = time.monotonic() + 30
+    while Path(f"/proc/{pid}").exists() and time.monotonic() < deadline:
+        time.sleep(0.2)
+    assert not Path(f"/proc/{pid}").exists(), "a held server stops when its holder ends"
+    fresh = run([str(BIN / "tobops"), "server", "start"], cwd=course.home)
+    assert fresh.returncode == 0 and "0 job(s)" in fresh.stdout and "stops after 900 s idle" in fresh.stdout, \
+        fresh.stdout + fresh.stderr
+    assert int(fresh.stdout.split()[2]) != pid
 
 
 def test_jobs_wait_their_turn_and_stop_ends_the_server(cohort_course, tmp_path, runtime):

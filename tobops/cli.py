@@ -244,13 +244,17 @@ def cmd_server(args) -> int:
             print("stopped" if server.stop(home) else f"no grader server runs for {home}")
         return 0
     home = coursedir.find(args.course).home
+    if args.action == "start":
+        server.start(home)
     st = server.status(home)
     if st is None:
         print(f"no grader server runs for {home} (the next tobops grade or selfcheck starts one)")
         return 0
     print(f"grader server {st['pid']} for {st['course']}: {st['jobs']} job(s) since "
           f"{__import__('time').strftime('%F %T', __import__('time').localtime(st['since']))}, "
-          f"{'busy' if st['busy'] else 'idle'}; stops after {st['idle_timeout']:g} s idle; log {st['log']}")
+          f"{'busy' if st['busy'] else 'idle'}; "
+          + (f"held by process {', '.join(map(str, st['holders']))} (stops when it ends)" if st.get("holders")
+             else f"stops after {st['idle_timeout']:g} s idle (TOBOPS_SERVER_IDLE)") + f"; log {st['log']}")
     return 0
 
 
@@ -394,7 +398,8 @@ def parser() -> argparse.ArgumentParser:
     c.set_defaults(func=cmd_selfcheck)
 
     sv = sub.add_parser("server", help="the course's warm grader server (started by grade and selfcheck)")
-    sv.add_argument("action", choices=["status", "stop"])
+    sv.add_argument("action", choices=["status", "start", "stop"],
+                    help="start: now, every worker warm, so that the next grade pays no start-up")
     sv.add_argument("--all", action="store_true", help="stop: every grader server of yours")
     sv.add_argument("--course", help="course folder (default: here or the nearest parent with nbgrader_config.py)")
     sv.set_defaults(func=cmd_server)

@@ -63,6 +63,10 @@ class Limits:
                 f"CPU {self.cpu_seconds} s, files {self.file_mb} MB")
 
 
+#: the variables a grade depends on: a warm grader server started with other values is stale
+GRADING_VARS = (*Limits.ENV.values(), "TOBOPS_EXCHANGE", "TOBOPS_DATA_DIR")
+
+
 class SettingsError(TobopsError, ValueError):
     pass
 

@@ -17,12 +17,15 @@ self-learner's all reuse it.
   Grading kernels have no network and do not see that folder.
 * Jobs run one at a time; a second command waits its turn. A command that is stopped
   (Ctrl-C) cancels the submissions of its job not yet started.
-* It stops by itself after ``TOBOPS_SERVER_IDLE`` seconds without a job (default 900),
-  when its course folder is gone, on ``tobops server stop``, and when the code or
-  settings it was started with no longer match the command's: every job carries a
-  fingerprint of the tobops code, the datasets, the course's ``nbgrader_config.py``, the
-  Python and the ``TOBOPS_*`` settings, and a server that does not match says so and
-  exits, and the command starts a fresh one.
+* ``tobops server start`` starts one ahead of time, every worker warm (what a room's batch
+  needs). On a hub, the instructor's JupyterLab *holds* one while it runs (:meth:`start`
+  with ``hold``): grading a room after class pays no start-up, however long the class.
+* It stops by itself after ``TOBOPS_SERVER_IDLE`` seconds without a job (default 900; a
+  held server: when every process holding it has ended), when its course folder is gone,
+  on ``tobops server stop``, and when the code or settings it was started with no longer
+  match the command's: every job carries a fingerprint of the tobops code, the datasets,
+  the course's ``nbgrader_config.py``, the Python and the grading settings, and a server
+  that does not match says so and exits, and the command starts a fresh one.
 * ``TOBOPS_SERVER=off`` (or ``--no-server``) does the job in the command's own process.
 
 Its log is ``grader-<hash>.log`` beside the socket (``tobops server status`` names it).
@@ -47,6 +50,7 @@ import traceback
 from pathlib import Path
 
 from tobops import TobopsError
+from tobops.settings import GRADING_VARS
 
 IDLE_SECONDS = 900
 START_TIMEOUT_S = 180
@@ -96,7 +100,9 @@ def log_path(home: Path) -> Path:
 
 def fingerprint(home: Path) -> str:
     """What a server's processes loaded: the tobops code and data, the datasets, the
-    course's nbgrader configuration, the Python, and the TOBOPS_* settings."""
+    course's nbgrader configuration, the Python, and the settings a grade depends on
+    (:data:`tobops.settings.GRADING_VARS`; not the hub's own variables nor its passwords,
+    which change no grade and which an instructor's terminal lacks)."""
     import tobops
 
     h = hashlib.sha256()
@@ -113,9 +119,8 @@ def fingerprint(home: Path) -> str:
     cfg = Path(home) / "nbgrader_config.py"
     h.update(cfg.read_bytes() if cfg.exists() else b"")
     h.update(sys.executable.encode())
-    for k in sorted(os.environ):
-        if k.startswith("TOBOPS_") and k not in ("TOBOPS_SERVER", "TOBOPS_SERVER_IDLE"):
-            h.update(f"{k}={os.environ[k]}\n".encode())
+    for k in GRADING_VARS:
+        h.update(f"{k}={os.environ.get(k)}\n".encode())
     return h.hexdigest()[:16]
 
 
@@ -131,15 +136,28 @@ def _connect(path: Path) -> socket.socket | None:
     return s
 
 
-def _start(home: Path, path: Path, fp: str, warm: int) -> None:
-    """Start a server for ``home`` in the background and wait until it listens; it starts
-    ``warm`` workers at once (what the first job needs), the others when a job needs them."""
+def _spawn(home: Path, fp: str, warm: int, hold: int | None = None) -> None:
+    """Start a server process for ``home`` in the background, in a session of its own, and
+    not as this process's child (double fork): the process that asked may exec something
+    else (the hub's launcher does), which would never reap it."""
+    cmd = [sys.executable, "-m", "tobops.grade.server", "--course", str(home), "--fingerprint", fp,
+           "--warm", str(warm)] + (["--hold", str(hold)] if hold else [])
     log = open(log_path(home), "ab")
-    subprocess.Popen([sys.executable, "-m", "tobops.grade.server", "--course", str(home), "--fingerprint", fp,
-                      "--warm", str(warm)],
-                     cwd=home, stdin=subprocess.DEVNULL, stdout=log, stderr=log, start_new_session=True,
-                     close_fds=True)
+    pid = os.fork()
+    if pid == 0:  # pragma: no cover (the child)
+        try:
+            os.setsid()
+            subprocess.Popen(cmd, cwd=home, stdin=subprocess.DEVNULL, stdout=log, stderr=log, close_fds=True)
+        finally:
+            os._exit(0)
     log.close()
+    os.waitpid(pid, 0)
+
+
+def _start(home: Path, path: Path, fp: str, warm: int, hold: int | None = None) -> None:
+    """Start a server for ``home`` in the background and wait until it listens; it starts
+    ``warm`` workers at once (what the first job needs; 0: all), the others when a job needs them."""
+    _spawn(home, fp, warm, hold)
     deadline = time.monotonic() + START_TIMEOUT_S
     while time.monotonic() < deadline:
         s = _connect(path)
@@ -183,6 +201,44 @@ def request(home: Path, job: dict, on_message=None, warm: int = 0) -> dict:
         except Stale:
             _wait_gone(path)
     raise ServerError(f"could not reach a grader server for {home}; see {log_path(home)} or use --no-server")
+
+
+def start(home: Path, hold: int | None = None, wait: bool = True) -> None:
+    """Have the course's server running, every worker warm, so that the next ``tobops grade``
+    pays no start-up (``tobops server start``). With ``hold`` (a process id) it also stays up
+    while that process lives, idle or not, and stops when it has ended: the hub's launcher
+    holds one for the instructor's JupyterLab. A server that runs already is kept (and
+    held), or replaced if it is stale. ``wait``: until it listens (else return at once)."""
+    home = Path(home).resolve()
+    path, fp = socket_path(home), fingerprint(home)
+    if wait:
+        if _hello(path, fp, hold):
+            return
+        _wait_gone(path)
+        _start(home, path, fp, 0, hold)
+    else:  # the new process says hello to a running one itself
+        _spawn(home, fp, 0, hold)
+
+
+def _hello(path: Path, fp: str, hold: int | None) -> bool | None:
+    """Tell the server at ``path`` it is wanted (and held by ``hold`` while that lives):
+    True if it took it, False if it is stale (and now stopping), None if none answers."""
+    s = _connect(path)
+    if s is None:
+        return None
+    with s, s.makefile("rwb") as f:
+        f.write(json.dumps({"op": "hold", "pid": hold, "fingerprint": fp}).encode() + b"\n")
+        f.flush()
+        line = f.readline()
+    return None if not line else not json.loads(line).get("stale")
+
+
+def _alive(pid: int) -> bool:
+    try:
+        with open(f"/proc/{pid}/stat") as f:
+            return not f.read().split(") ", 1)[1].startswith("Z")
+    except (OSError, IndexError):
+        return False
 
 
 def _wait_gone(path: Path, timeout: float = 60) -> None:
@@ -259,10 +315,12 @@ def _ready(_: int) -> int:
 
 
 class Server:
-    def __init__(self, home: Path, fp: str, idle: float) -> None:
+    def __init__(self, home: Path, fp: str, idle: float, holders: set[int] | None = None) -> None:
         from tobops.grade.coursedir import Course
 
         self.home, self.fp, self.idle = home, fp, idle
+        self.holders = set(holders or ())  # processes that keep it up while they live
+        self.held = bool(self.holders)
         self.course = Course(home)
         self.started = time.time()
         self.last = time.monotonic()
@@ -366,7 +424,7 @@ class Server:
                 if op == "status":
                     send({"done": {"pid": os.getpid(), "course": str(self.home), "since": self.started,
                                    "jobs": self.jobs, "busy": self.busy.locked(), "log": str(log_path(self.home)),
-                                   "idle_timeout": self.idle}})
+                                   "idle_timeout": self.idle, "holders": sorted(self.holding())}})
                     return
                 if op == "stop":
                     self.stopping.set()
@@ -375,6 +433,12 @@ class Server:
                 if job.get("fingerprint") != self.fp:
                     self.stopping.set()
                     send({"stale": True})
+                    return
+                if op == "hold":  # wanted (tobops server start), and held while a process lives
+                    if job.get("pid"):
+                        self.holders.add(int(job["pid"]))
+                        self.held = True
+                    send({"done": {"pid": os.getpid()}})
                     return
                 if not self.busy.acquire(blocking=False):
                     send({"waiting": True})
@@ -396,6 +460,11 @@ class Server:
                 _try(send, {"error": f"the grader server failed: {type(exc).__name__}: {exc} "
                                      f"(details in {log_path(self.home)})"})
 
+    def holding(self) -> set[int]:
+        """The processes holding this server that still live."""
+        self.holders = {p for p in self.holders if _alive(p)}
+        return self.holders
+
     def serve(self) -> None:
         path = socket_path(self.home)
         listener = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
@@ -412,7 +481,8 @@ class Server:
                     conn, _ = listener.accept()
                 except socket.timeout:
                     idle = time.monotonic() - self.last
-                    if not self.busy.locked() and (idle > self.idle or not self.home.is_dir()):
+                    unheld = not self.holding() and (self.held or idle > self.idle)
+                    if not self.busy.locked() and (unheld or not self.home.is_dir()):
                         break
                     continue
                 conn.settimeout(None)
@@ -444,6 +514,7 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--course", required=True)
     ap.add_argument("--fingerprint", required=True)
     ap.add_argument("--warm", type=int, default=0, help="workers to start at once (0: all)")
+    ap.add_argument("--hold", type=int, help="stay up while this process lives, and stop when it ends")
     args = ap.parse_args(argv)
     home = Path(args.course).resolve()
     lock = open(socket_path(home).with_suffix(".lock"), "w")
@@ -453,9 +524,7 @@ def main(argv: list[str] | None = None) -> int:
             fcntl.lockf(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)  # a POSIX lock: the forked workers do not hold it
             break
         except (BlockingIOError, PermissionError):  # another server holds it
-            s = _connect(socket_path(home))
-            if s is not None:  # another one is serving: nothing to do
-                s.close()
+            if _hello(socket_path(home), args.fingerprint, args.hold):  # one is serving (and now held)
                 return 0
             if time.monotonic() > deadline:
                 return 1
@@ -464,7 +533,7 @@ def main(argv: list[str] | None = None) -> int:
 
     ensure_tools_on_path()
     idle = float(os.environ.get("TOBOPS_SERVER_IDLE", IDLE_SECONDS))
-    srv = Server(home, args.fingerprint, idle)
+    srv = Server(home, args.fingerprint, idle, {args.hold} if args.hold else None)
     signal.signal(signal.SIGTERM, lambda *_: srv.stopping.set())  # stops as `tobops server stop` does
     srv.warm_up(args.warm or 1_000)
     srv.serve()

@@ -215,12 +215,27 @@ def launch(argv: list[str] | None = None) -> None:
         cmd.append("--allow-root")
     if args.role == "instructor":
         os.chdir(hub.course)  # formgrader works in the course folder
+        _hold_grader(hub.course)
         os.execv(exe, cmd + [f"--ServerApp.root_dir={hub.course}"])
     if not bwrap():
         sys.exit("tobops hub: bubblewrap (bwrap) is not installed, so a trainee's server could read other "
                  "trainees' work and the answer keys; not starting it. Install bubblewrap (make install does).")
     full = hub.trainee_sandbox(cmd + [f"--ServerApp.root_dir={args.home}"], args.user, Path(args.home))
     os.execv(full[0], full)
+
+
+def _hold_grader(course: Path) -> None:
+    """A warm grader server for the course, held while the instructor's JupyterLab (this
+    process, once exec'd) runs: ``tobops grade`` in its terminal, after class, pays no
+    start-up. Started in the background; JupyterLab does not wait for it."""
+    from tobops.grade import server
+
+    if not server.enabled():
+        return
+    try:
+        server.start(course, hold=os.getpid(), wait=False)
+    except (OSError, server.ServerError) as exc:  # grading still works: it starts its own
+        print(f"tobops hub: no warm grader server ({exc}); tobops grade starts one when needed", file=sys.stderr)
 
 
 # ---------------------------------------------------------------------- what the CLI calls
