@@ -48,7 +48,11 @@ from tobops.settings import Limits
 
 #: What the template imports once; what the assessments and ipykernel need.
 PRELOAD = ("ipykernel.kernelapp", "ipykernel.ipkernel", "ipykernel.debugger", "ipykernel.zmqshell", "IPython.core.interactiveshell",
-           "jupyter_client.session", "numpy", "pandas", "tobops.assess.checks", "tobops.content.datasets")
+           "jupyter_client.session", "numpy", "pandas", "tobops.assess.checks", "tobops.content.datasets",
+           # what a kernel's start-up imports besides (listed by diffing sys.modules in a fork)
+           "IPython.core.completerlib", "IPython.core.debugger", "IPython.core.oinspect",
+           "IPython.extensions.storemagic", "IPython.utils.wildcard", "faulthandler", "sqlite3",
+           "tornado.platform.asyncio")
 # matplotlib is left out on purpose: it remembers its config folder at import, and each
 # kernel needs its own.
 
