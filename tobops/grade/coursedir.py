@@ -125,10 +125,13 @@ class Course:
 
     # ------------------------------------------------------------------ nbgrader objects
     def api(self, log: logging.Logger | None = None, kernel_manager: str | None = None,
-            settings: Settings | None = None):
+            settings: Settings | None = None, validate_once: bool = False):
         """An nbgrader API object working in this course (like formgrader uses).
 
-        ``kernel_manager`` replaces the kernel manager class of nbgrader_config.py."""
+        ``kernel_manager`` replaces the kernel manager class of nbgrader_config.py.
+        ``validate_once``: nbconvert checks each notebook against the format once after all
+        of a pass's steps, not after each of its dozen (its ``Exporter.optimistic_validation``):
+        an invalid notebook still fails the pass."""
         from nbgrader.apps import NbGraderAPI
         from nbgrader.coursedir import CourseDirectory
 
@@ -137,6 +140,8 @@ class Course:
         if kernel_manager:
             cfg.Execute.kernel_manager_class = kernel_manager
             cfg.LimitedExecute.kernel_manager_class = kernel_manager
+        if validate_once:
+            cfg.Exporter.optimistic_validation = True
         log = log or quiet_logger()
         coursedir = CourseDirectory(config=cfg, log=log)
         return NbGraderAPI(coursedir, config=cfg, log=log)
