@@ -321,6 +321,7 @@ class Server:
         self.home, self.fp, self.idle = home, fp, idle
         self.holders = set(holders or ())  # processes that keep it up while they live
         self.held = bool(self.holders)
+        self._holders_lock = threading.Lock()  # added to by a connection's thread, pruned by serve()
         self.course = Course(home)
         self.started = time.time()
         self.last = time.monotonic()
@@ -436,8 +437,9 @@ class Server:
                     return
                 if op == "hold":  # wanted (tobops server start), and held while a process lives
                     if job.get("pid"):
-                        self.holders.add(int(job["pid"]))
-                        self.held = True
+                        with self._holders_lock:
+                            self.holders.add(int(job["pid"]))
+                            self.held = True
                     send({"done": {"pid": os.getpid()}})
                     return
                 if not self.busy.acquire(blocking=False):
@@ -462,6 +464,15 @@ class Server:
 
     def holding(self) -> set[int]:
         """The processes holding this server that still live."""
+        with self._holders_lock:
+            return set(self._prune())
+
+    def done_waiting(self) -> bool:
+        """Idle for longer than its idle time and held by nobody, or held and no longer."""
+        with self._holders_lock:
+            return not self._prune() and (self.held or time.monotonic() - self.last > self.idle)
+
+    def _prune(self) -> set[int]:  # with the lock held
         self.holders = {p for p in self.holders if _alive(p)}
         return self.holders
 
@@ -480,9 +491,7 @@ class Server:
                 try:
                     conn, _ = listener.accept()
                 except socket.timeout:
-                    idle = time.monotonic() - self.last
-                    unheld = not self.holding() and (self.held or idle > self.idle)
-                    if not self.busy.locked() and (unheld or not self.home.is_dir()):
+                    if not self.busy.locked() and (self.done_waiting() or not self.home.is_dir()):
                         break
                     continue
                 conn.settimeout(None)
