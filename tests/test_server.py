@@ -11,6 +11,7 @@ import shutil
 import signal
 import sqlite3
 import subprocess
+import sys
 import tempfile
 import threading
 import time
@@ -126,8 +127,6 @@ def test_a_held_server_outlives_its_idle_time_while_its_holder_lives_and_server_
     """The hub's launcher holds a server for the instructor's JupyterLab (and does not wait
     for it); idle or not, it stays while its holder lives, and grading uses it; it stops
     when the holder ends. ``tobops server start`` keeps a running one, or starts one."""
-    import sys
-
     course = _copy(cohort_course, tmp_path / "c")
     idle = {"TOBOPS_SERVER_IDLE": "1"}
     holder = subprocess.Popen(["sleep", "600"])
