@@ -43,7 +43,7 @@ from traitlets import DottedObjectName, Type
 
 from tobops.content.notebooks import PatientClient
 from tobops.grade.kernel import SandboxedKernelManager
-from tobops.grade.sandbox import bwrap, kernel_home, launcher_command
+from tobops.grade.sandbox import alive, bwrap, kernel_home, launcher_command
 from tobops.settings import Limits
 
 #: What the template imports once; what the assessments and ipykernel need.
@@ -121,11 +121,7 @@ class ForkServer:
     def alive(self) -> bool:
         if self.proc is not None:
             return self.proc.poll() is None
-        try:
-            os.kill(self.pid, 0)
-        except ProcessLookupError:
-            return False
-        return not open(f"/proc/{self.pid}/stat").read().split(") ", 1)[1].startswith("Z")
+        return alive(self.pid)
 
     def ready(self) -> "ForkServer":
         """Wait until the template has loaded everything and listens (it starts in the

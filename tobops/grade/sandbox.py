@@ -177,6 +177,15 @@ def bwrap_args(*, home: str, binds: list[tuple[str, str]] = (), ro_binds: list[t
     return args + ["--bind", home, home, "--chdir", home, "--"]
 
 
+def alive(pid: int) -> bool:
+    """Whether process ``pid`` runs (exists, and is not a zombie waiting to be reaped)."""
+    try:
+        with open(f"/proc/{pid}/stat") as f:
+            return not f.read().split(") ", 1)[1].startswith("Z")
+    except (OSError, IndexError):
+        return False
+
+
 def die_with_parent(parent: int | None = None) -> None:
     """Be killed when the process that started this one ends; with ``parent`` (its pid),
     be killed now if it has ended already, as the kernel would have done. (bwrap's

@@ -50,6 +50,7 @@ import traceback
 from pathlib import Path
 
 from tobops import TobopsError
+from tobops.grade.sandbox import alive
 from tobops.settings import GRADING_VARS
 
 IDLE_SECONDS = 900
@@ -231,14 +232,6 @@ def _hello(path: Path, fp: str, hold: int | None) -> bool | None:
         f.flush()
         line = f.readline()
     return None if not line else not json.loads(line).get("stale")
-
-
-def _alive(pid: int) -> bool:
-    try:
-        with open(f"/proc/{pid}/stat") as f:
-            return not f.read().split(") ", 1)[1].startswith("Z")
-    except (OSError, IndexError):
-        return False
 
 
 def _wait_gone(path: Path, timeout: float = 60) -> None:
@@ -473,7 +466,7 @@ class Server:
             return not self._prune() and (self.held or time.monotonic() - self.last > self.idle)
 
     def _prune(self) -> set[int]:  # with the lock held
-        self.holders = {p for p in self.holders if _alive(p)}
+        self.holders = {p for p in self.holders if alive(p)}
         return self.holders
 
     def serve(self) -> None:
