@@ -157,11 +157,30 @@ class Trainee:
         xsrf = self.s.cookies.get("_xsrf", path="/hub/")
         r = self.s.post(self.hub.url + "/hub/login", data={"username": self.name, "password": PASSWORD,
                                                             "_xsrf": xsrf}, allow_redirects=True, timeout=180)
+        self._wait_for_spawn(r.text)
         deadline = time.monotonic() + 600
         while self.s.get(self.base + "/api/status", timeout=30).status_code != 200:
             assert time.monotonic() < deadline, f"{self.name}: server did not start"
             self.s.get(self.hub.url + f"/hub/spawn/{self.name}", timeout=180)
             time.sleep(1)
+
+    def _wait_for_spawn(self, page: str) -> None:
+        """Wait as the hub's "server starting" page does: on its progress event stream, until
+        the server is ready (polling the server and the hub instead, twenty trainees at once
+        made the hub and proxy answer about forty requests a second for the whole start)."""
+        import html
+        import re
+
+        found = re.search(r'new EventSource\("([^"]+)"\)', page)
+        if not found:  # the server was up before the login's redirects ended
+            return
+        with self.s.get(self.hub.url + html.unescape(found.group(1)), stream=True, timeout=600) as events:
+            for line in events.iter_lines(decode_unicode=True):
+                if line and line.startswith("data:"):
+                    event = json.loads(line[5:])
+                    assert not event.get("failed"), f"{self.name}: the hub failed to start the server: {event}"
+                    if event.get("ready"):
+                        return
 
     def _headers(self) -> dict:
         xsrf = next((c.value for c in self.s.cookies if c.name == "_xsrf" and c.path.startswith("/user/")), None)
@@ -236,7 +255,7 @@ def _in_sandbox(hub: HubRun, user: str, code: str) -> subprocess.CompletedProces
     home.mkdir(parents=True, exist_ok=True)
     return subprocess.run([sys.executable, "-m", "tobops.room.hub", "--role", "trainee", "--user", user,
                            "--home", str(home), "--data", str(hub.data), "--course", str(hub.course.home),
-                           "--", sys.executable, "-c", code],
+                           "--course-id", COURSE_ID, "--", sys.executable, "-c", code],
                           capture_output=True, text=True, timeout=120, env=hub.env)
 
 

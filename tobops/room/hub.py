@@ -180,12 +180,12 @@ class Hub:
             home.mkdir(parents=True, exist_ok=True)
         return home
 
-    def trainee_sandbox(self, cmd: list[str], user: str, home: Path) -> list[str]:
+    def trainee_sandbox(self, cmd: list[str], user: str, home: Path, course_id: str) -> list[str]:
         """The command that runs a trainee's server with only what it needs in view: the
         released assessments and their own form (read-only), their private inbox and
         feedback folders."""
-        inbound, feedback = ensure_private(str(self.exchange), self.course_id, user)
-        return workspace.sandbox_command(cmd, home=home, exchange=self.exchange, course_id=self.course_id,
+        inbound, feedback = ensure_private(str(self.exchange), course_id, user)
+        return workspace.sandbox_command(cmd, home=home, exchange=self.exchange, course_id=course_id,
                                          user=user, inbound=inbound, feedback=feedback)
 
 
@@ -204,6 +204,9 @@ def launch(argv: list[str] | None = None) -> None:
     ap.add_argument("--home", required=True)
     ap.add_argument("--data", required=True)
     ap.add_argument("--course", required=True)
+    # from the spawner, which has it: reading it here (nbgrader's CourseDirectory) would import
+    # nbgrader, about 1.3 s of CPU at every trainee's login
+    ap.add_argument("--course-id", required=True)
     ap.add_argument("cmd", nargs=argparse.REMAINDER)
     args = ap.parse_args(argv)
     cmd = args.cmd[1:] if args.cmd[:1] == ["--"] else args.cmd
@@ -220,7 +223,7 @@ def launch(argv: list[str] | None = None) -> None:
     if not bwrap():
         sys.exit("tobops hub: bubblewrap (bwrap) is not installed, so a trainee's server could read other "
                  "trainees' work and the answer keys; not starting it. Install bubblewrap (make install does).")
-    full = hub.trainee_sandbox(cmd + [f"--ServerApp.root_dir={args.home}"], args.user, Path(args.home))
+    full = hub.trainee_sandbox(cmd + [f"--ServerApp.root_dir={args.home}"], args.user, Path(args.home), args.course_id)
     os.execv(full[0], full)
 
 

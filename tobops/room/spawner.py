@@ -71,7 +71,7 @@ class CourseSpawner(SimpleLocalProcessSpawner):
         self.home_dir_template = str(home)
         self.cmd = [sys.executable, "-m", "tobops.room.hub", "--role", "trainee" if trainee else "instructor",
                     "--user", self.user.name, "--home", str(home), "--data", str(hub.data),
-                    "--course", str(hub.course), "--", "jupyterhub-singleuser"]
+                    "--course", str(hub.course), "--course-id", hub.course_id, "--", "jupyterhub-singleuser"]
         return await super().start()
 
     def user_env(self, env):
