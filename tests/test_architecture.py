@@ -194,7 +194,9 @@ def test_the_sandbox_launchers_import_nothing_of_jupyters(module):
 def test_the_hub_launcher_starts_a_trainee_server_importing_nothing_of_jupyters(tmp_path):
     """Not only its import: the whole launch, as the hub's spawner runs it for a trainee, up
     to the moment it execs the sandbox. Reading the course id from nbgrader's config there
-    once imported nbgrader (1.3 s of CPU at each trainee's login)."""
+    once imported nbgrader (1.3 s of CPU at each trainee's login). A hub started before an
+    upgrade does not pass the course id: the launcher then reads it, and builds the same
+    sandbox."""
     import json
     import shutil
     import subprocess
@@ -206,23 +208,28 @@ def test_the_hub_launcher_starts_a_trainee_server_importing_nothing_of_jupyters(
     if not shutil.which("bwrap"):
         pytest.skip("bubblewrap is not installed (make install installs it): the launcher starts no trainee server")
     course, data = new_home(tmp_path / "course"), tmp_path / "hub-data"
-    argv = ["--role", "trainee", "--user", "t01", "--home", str(data / "homes" / "t01"), "--data", str(data),
-            "--course", str(course.home), "--course-id", COURSE_ID, "--", "jupyterhub-singleuser"]
-    code = "\n".join([
-        "import json, os, sys",
-        "from tobops.room import hub",
-        "def execv(path, argv):  # where the launcher becomes the sandboxed server",
-        "    print(json.dumps({'argv': argv, 'modules': sorted({m.split('.')[0] for m in sys.modules})}))",
-        "    sys.stdout.flush()",
-        "    os._exit(0)",
-        "os.execv = execv",
-        f"hub.launch({argv!r})",
-    ])
-    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=tmp_path, timeout=60)
-    assert out.returncode == 0, out.stderr[-2000:]
-    seen = json.loads(out.stdout.strip().splitlines()[-1])
+
+    def launch(*course_id: str) -> dict:
+        argv = ["--role", "trainee", "--user", "t01", "--home", str(data / "homes" / "t01"), "--data", str(data),
+                "--course", str(course.home), *course_id, "--", "jupyterhub-singleuser"]
+        code = "\n".join([
+            "import json, os, sys",
+            "from tobops.room import hub",
+            "def execv(path, argv):  # where the launcher becomes the sandboxed server",
+            "    print(json.dumps({'argv': argv, 'modules': sorted({m.split('.')[0] for m in sys.modules})}))",
+            "    sys.stdout.flush()",
+            "    os._exit(0)",
+            "os.execv = execv",
+            f"hub.launch({argv!r})",
+        ])
+        out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=tmp_path, timeout=60)
+        assert out.returncode == 0, out.stderr[-2000:]
+        return json.loads(out.stdout.strip().splitlines()[-1])
+
+    seen = launch("--course-id", COURSE_ID)
     assert seen["argv"][0].endswith("bwrap") and "jupyterhub-singleuser" in seen["argv"][-3], seen["argv"]
     assert str(data / "exchange" / COURSE_ID / "outbound") in seen["argv"], "the released assessments in view"
     heavy = {"jupyterhub", "nbgrader", "jupyter_client", "jupyter_core", "traitlets", "zmq", "tornado", "nbformat",
              "pandas"}
     assert heavy.isdisjoint(seen["modules"]), sorted(heavy & set(seen["modules"]))
+    assert launch()["argv"] == seen["argv"]

@@ -204,9 +204,10 @@ def launch(argv: list[str] | None = None) -> None:
     ap.add_argument("--home", required=True)
     ap.add_argument("--data", required=True)
     ap.add_argument("--course", required=True)
-    # from the spawner, which has it: reading it here (nbgrader's CourseDirectory) would import
-    # nbgrader, about 1.3 s of CPU at every trainee's login
-    ap.add_argument("--course-id", required=True)
+    # from the spawner, which has it: reading it here (nbgrader's CourseDirectory) imports
+    # nbgrader, about 1.3 s of CPU at every trainee's login; done only for a hub started
+    # before an upgrade, whose spawner does not pass it yet
+    ap.add_argument("--course-id")
     ap.add_argument("cmd", nargs=argparse.REMAINDER)
     args = ap.parse_args(argv)
     cmd = args.cmd[1:] if args.cmd[:1] == ["--"] else args.cmd
@@ -223,7 +224,8 @@ def launch(argv: list[str] | None = None) -> None:
     if not bwrap():
         sys.exit("tobops hub: bubblewrap (bwrap) is not installed, so a trainee's server could read other "
                  "trainees' work and the answer keys; not starting it. Install bubblewrap (make install does).")
-    full = hub.trainee_sandbox(cmd + [f"--ServerApp.root_dir={args.home}"], args.user, Path(args.home), args.course_id)
+    full = hub.trainee_sandbox(cmd + [f"--ServerApp.root_dir={args.home}"], args.user, Path(args.home),
+                               args.course_id or hub.course_id)
     os.execv(full[0], full)
 
 
