@@ -4,7 +4,11 @@ test-cell rule each live in one place; the README's tree names every part of the
 from __future__ import annotations
 
 import ast
+import json
 import re
+import shutil
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -174,6 +178,10 @@ def test_readme_tree_matches_the_package():
             f"README's tree names {name}, which does not exist"
 
 
+#: what a launcher (of a grading kernel, a template, a hub user's server) must not import
+HEAVY = ["jupyterhub", "nbgrader", "jupyter_client", "jupyter_core", "traitlets", "zmq", "tornado", "nbformat", "pandas"]
+
+
 @pytest.mark.parametrize("module", ["tobops.grade.sandbox", "tobops.room.hub"])
 def test_the_sandbox_launchers_import_nothing_of_jupyters(module):
     """``python -m tobops.grade.sandbox`` starts every grading kernel (stock nbgrader's
@@ -181,12 +189,7 @@ def test_the_sandbox_launchers_import_nothing_of_jupyters(module):
     server a hub spawns, a whole room at once. Importing JupyterHub and nbgrader in the
     hub's cost 2.7 s of CPU a server, and jupyter_client and traitlets in either a third of
     a second each time, to build a command."""
-    import subprocess
-    import sys
-
-    heavy = ["jupyterhub", "nbgrader", "jupyter_client", "jupyter_core", "traitlets", "zmq", "tornado",
-             "nbformat", "pandas"]
-    code = f"import sys, {module}; print(sorted({{m.split('.')[0] for m in sys.modules}} & set({heavy!r})))"
+    code = f"import sys, {module}; print(sorted({{m.split('.')[0] for m in sys.modules}} & set({HEAVY!r})))"
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=REPO, check=True)
     assert out.stdout.strip() == "[]", out.stdout
 
@@ -197,11 +200,6 @@ def test_the_hub_launcher_starts_a_trainee_server_importing_nothing_of_jupyters(
     once imported nbgrader (1.3 s of CPU at each trainee's login). A hub started before an
     upgrade does not pass the course id: the launcher then reads it, and builds the same
     sandbox."""
-    import json
-    import shutil
-    import subprocess
-    import sys
-
     from tobops.grade.coursedir import new_home
     from tobops.settings import COURSE_ID
 
@@ -229,7 +227,5 @@ def test_the_hub_launcher_starts_a_trainee_server_importing_nothing_of_jupyters(
     seen = launch("--course-id", COURSE_ID)
     assert seen["argv"][0].endswith("bwrap") and "jupyterhub-singleuser" in seen["argv"][-3], seen["argv"]
     assert str(data / "exchange" / COURSE_ID / "outbound") in seen["argv"], "the released assessments in view"
-    heavy = {"jupyterhub", "nbgrader", "jupyter_client", "jupyter_core", "traitlets", "zmq", "tornado", "nbformat",
-             "pandas"}
-    assert heavy.isdisjoint(seen["modules"]), sorted(heavy & set(seen["modules"]))
+    assert not set(HEAVY) & set(seen["modules"]), sorted(set(HEAVY) & set(seen["modules"]))
     assert launch()["argv"] == seen["argv"]

@@ -9,8 +9,10 @@
 from __future__ import annotations
 
 import concurrent.futures as cf
+import html
 import json
 import os
+import re
 import shutil
 import signal
 import socket
@@ -168,9 +170,6 @@ class Trainee:
         """Wait as the hub's "server starting" page does: on its progress event stream, until
         the server is ready (polling the server and the hub instead, twenty trainees at once
         made the hub and proxy answer about forty requests a second for the whole start)."""
-        import html
-        import re
-
         found = re.search(r'new EventSource\("([^"]+)"\)', page)
         if not found:  # the server was up before the login's redirects ended
             return
