@@ -5,6 +5,7 @@ stock nbgrader, and idempotent reruns: tests/test_stock_nbgrader.py.)"""
 from __future__ import annotations
 
 import os
+import shutil
 import socket
 import sys
 import time
@@ -12,7 +13,7 @@ import time
 import nbformat
 import pytest
 
-from conftest import BIN, run
+from conftest import BIN, REPO, run
 from tobops.grade import grader
 from tobops.grade.coursedir import Course, new_home
 from tobops.grade.results import Status
@@ -97,6 +98,8 @@ def test_each_notebook_gets_a_fresh_kernel_with_nothing_left_by_the_one_before(t
     leave = "\n".join([
         "import os, subprocess, sys, pandas",
         "open(os.path.expanduser('~/left.txt'), 'w').write('x'); open('/tmp/left.txt', 'w').write('x')",
+        "own = os.path.dirname(os.path.dirname(os.path.expanduser('~')))  # the template's folder, writable",
+        "open(os.path.join(own, 'left.txt'), 'w').write('x')",
         "subprocess.Popen(['sleep', '600'], start_new_session=True)",
         "pandas.LEFT_BEHIND = 1; sys.modules['left_behind'] = sys",
         "print('pid', os.getpid())",
@@ -106,7 +109,9 @@ def test_each_notebook_gets_a_fresh_kernel_with_nothing_left_by_the_one_before(t
         "import os, sys, pandas",
         "procs = [open(f'/proc/{p}/cmdline').read() for p in os.listdir('/proc') if p.isdigit()]",
         "print('pid', os.getpid())",
-        "print('files', os.path.exists(os.path.expanduser('~/left.txt')), os.path.exists('/tmp/left.txt'))",
+        "own = os.path.dirname(os.path.dirname(os.path.expanduser('~')))",
+        "print('files', os.path.exists(os.path.expanduser('~/left.txt')), os.path.exists('/tmp/left.txt'),",
+        "      os.path.exists(os.path.join(own, 'left.txt')))",
         "print('sleepers', sum('sleep' in c for c in procs))",
         "print('state', hasattr(pandas, 'LEFT_BEHIND'), 'left_behind' in sys.modules, 'subprocess' in dir())",
         "q1 = 'A'",
@@ -125,9 +130,37 @@ def test_each_notebook_gets_a_fresh_kernel_with_nothing_left_by_the_one_before(t
     a, b = out("a-leaves"), out("b-looks")
     assert "pid" in a and "files" in b, (a, b)
     assert a.split("pid ")[1].split()[0] != b.split("pid ")[1].split()[0]
-    assert "files False False" in b, b
+    assert "files False False False" in b, b
     assert "sleepers 0" in b, b
     assert "state False False False" in b, b
+
+
+def test_without_bubblewrap_grading_cleans_its_own_folder_and_leaves_tmp_alone(tmp_path, tmp_path_factory):
+    """Where bubblewrap is missing or blocked (many containers), kernels share the machine's
+    /tmp with the instructor, so the template must not empty /tmp after each kernel as it
+    does its own sandbox's. The command runs in a /tmp of its own (lent by bwrap to the test,
+    not to tobops, which finds a bwrap that fails), so that a regression costs nothing."""
+    real = shutil.which("bwrap")
+    if not real:
+        pytest.skip("bubblewrap is not installed (make install installs it): nothing to lend a private /tmp")
+    course = _course(tmp_path, ["a-blank", "b-blank"])
+    for student in ("a-blank", "b-blank"):
+        _submit(course, student, release.fetched(course, A, student)[0])
+    fake = tmp_path / "fakebin"
+    fake.mkdir()
+    (fake / "bwrap").write_text("#!/bin/sh\nexit 1\n")
+    (fake / "bwrap").chmod(0o755)
+    shown = {str(tmp_path_factory.getbasetemp()), str(REPO), str(BIN.parent)}
+    binds = [a for d in sorted(shown) if d.startswith("/tmp/") for a in ("--bind", d, d)]
+    script = ("echo keep > /tmp/notes.txt && mkdir /tmp/work && echo x > /tmp/work/draft.md && "
+              f"tobops grade {A}; echo rc=$?; ls /tmp /tmp/work")
+    res = run([real, "--unshare-user", "--dev-bind", "/", "/", "--tmpfs", "/tmp", *binds, "--chdir", str(course.home),
+               "--", "bash", "-c", script], cwd=course.home, env={"PATH": f"{fake}{os.pathsep}{os.environ['PATH']}"})
+    assert "bubblewrap (bwrap) is missing" in res.stdout + res.stderr, res.stdout[-2000:] + res.stderr[-2000:]
+    assert "rc=0" in res.stdout, res.stdout[-2000:] + res.stderr[-2000:]
+    listed = res.stdout.split("rc=0", 1)[1].split()
+    assert "notes.txt" in listed and "draft.md" in listed, res.stdout[-2000:]
+    assert not [n for n in listed if n.startswith("tobops-forkserver-")], "a template's folder was left behind"
 
 
 EXPECTED = {  # broken kind -> words its reason must contain

@@ -8,8 +8,9 @@ the course's datasets once (:func:`tobops.content.datasets.preload`), and never 
 Each notebook then gets its own kernel process, forked from the
 template: a fresh process with its own memory, so no state passes from one trainee to the
 next. Before the next fork the template kills every process the last kernel left behind
-(the sandbox has its own process-id namespace) and deletes the files it wrote (its home
-and ``/tmp``), and each kernel's CPU-time limit starts from zero.
+(the sandbox has its own process-id namespace) and deletes the files it wrote (its home,
+the template's folder and the sandbox's own ``/tmp``; never the machine's ``/tmp``, which
+kernels share where bubblewrap is missing), and each kernel's CPU-time limit starts from zero.
 
 The kernel manager (:class:`ForkingKernelManager`) launches a tiny *stub* instead of a
 kernel. The stub hands the kernel's connection file to the template over a Unix socket,
@@ -28,6 +29,7 @@ import argparse
 import dataclasses
 import json
 import os
+import re
 import select
 import shutil
 import signal
@@ -106,8 +108,8 @@ class ForkServer:
         self.socket = os.path.join(self.dir, "template.sock")
         self.home = kernel_home("home-", parent=self.dir)
         template = [sys.executable, "-m", "tobops.grade.forkserver", "--socket", self.socket, "--home", self.home]
-        if bwrap():  # the template is alone in its process-id namespace: it may kill all it sees
-            template.append("--own-pid-namespace")
+        if bwrap():  # alone in its process-id namespace and /tmp: it may kill all it sees, empty all of /tmp
+            template.append("--sandboxed")
         cmd = launcher_command(template, home=self.home, limits=limits, binds=[self.dir], pid_namespace=True,
                                network=False)
         self.proc = subprocess.Popen(cmd, stdin=subprocess.DEVNULL, start_new_session=True)
@@ -240,23 +242,62 @@ class ForkingKernelManager(SandboxedKernelManager):
 
 # --------------------------------------------------------------------------- the template's side
 
-OWN_PID_NAMESPACE = False
+#: Set in the template: it runs under bubblewrap, alone in its own process-id namespace and
+#: its own ``/tmp``. Without bubblewrap (a container that blocks it) neither is true: the
+#: processes it sees and ``/tmp`` are the machine's, the instructor's files included.
+SANDBOXED = False
+#: What the sweep never deletes: the template's socket and home, and every mount point (the
+#: read-only views of Python, the venv and the course, which sit under ``/tmp`` when the
+#: course or its venv lives there), read once at start: kernels cannot mount anything.
+KEEP: frozenset[str] = frozenset()
+
+
+def _mount_points() -> set[str]:
+    points = set()
+    with open("/proc/self/mountinfo") as f:
+        for line in f:
+            field = line.split()[4]  # the mount point, with spaces etc. as octal escapes
+            points.add(re.sub(r"\\([0-7]{3})", lambda m: chr(int(m.group(1), 8)), field))
+    return points
+
+
+def _clear(folder: str) -> None:
+    """Delete everything in ``folder`` but what :data:`KEEP` holds; a folder that holds a
+    kept path is emptied around it, not walked into its mounts."""
+    try:
+        names = os.listdir(folder)
+    except OSError:
+        return
+    for name in names:
+        p = os.path.join(folder, name)
+        if p in KEEP:
+            continue
+        if any(k.startswith(p + os.sep) for k in KEEP):
+            _clear(p)
+        elif os.path.isdir(p) and not os.path.islink(p):
+            shutil.rmtree(p, ignore_errors=True)
+        else:
+            try:
+                os.unlink(p)
+            except OSError:
+                pass
 
 
 def _sweep(home: str, kernel: int | None = None) -> None:
     """Kill what the last kernel left running and delete the files it wrote.
 
-    In its own process-id namespace (under bwrap) the template kills every process but
-    itself and bwrap's init; otherwise only the last kernel's process group."""
+    Sandboxed, the template kills every process but itself and bwrap's init, and empties
+    its home, its own folder and ``/tmp``. Otherwise it kills only the last kernel's process
+    group and empties only its home and its own folder: ``/tmp`` is the machine's then."""
     me, parent = os.getpid(), os.getppid()
-    if not OWN_PID_NAMESPACE:
+    if not SANDBOXED:
         if kernel:
             try:
                 os.killpg(kernel, signal.SIGKILL)
             except (ProcessLookupError, PermissionError):
                 pass
         _reap()
-    for _ in range(3 if OWN_PID_NAMESPACE else 0):
+    for _ in range(3 if SANDBOXED else 0):
         others = [int(p) for p in os.listdir("/proc") if p.isdigit() and int(p) not in (me, parent, 1)]
         if not others:
             break
@@ -267,18 +308,8 @@ def _sweep(home: str, kernel: int | None = None) -> None:
                 pass
         time.sleep(0.01)
         _reap()
-    for root in (home, "/tmp"):
-        for name in os.listdir(root):
-            p = os.path.join(root, name)
-            if home.startswith(p + os.sep):  # the folder the template itself lives in
-                continue
-            if os.path.isdir(p) and not os.path.islink(p):
-                shutil.rmtree(p, ignore_errors=True)
-            else:
-                try:
-                    os.unlink(p)
-                except OSError:
-                    pass
+    for folder in (home, os.path.dirname(home), *(["/tmp"] if SANDBOXED else [])):
+        _clear(folder)
 
 
 def _reap() -> None:
@@ -369,10 +400,11 @@ def main(argv: list[str] | None = None) -> None:
     ap = argparse.ArgumentParser(prog="python -m tobops.grade.forkserver")
     ap.add_argument("--socket", required=True)
     ap.add_argument("--home", required=True)
-    ap.add_argument("--own-pid-namespace", action="store_true")
+    ap.add_argument("--sandboxed", action="store_true", help="alone in its process-id namespace and /tmp")
     args = ap.parse_args(argv)
-    global OWN_PID_NAMESPACE
-    OWN_PID_NAMESPACE = args.own_pid_namespace
+    global SANDBOXED, KEEP
+    SANDBOXED = args.sandboxed
+    KEEP = frozenset({*_mount_points(), os.path.abspath(args.socket), os.path.abspath(args.home)})
 
     import importlib
 
