@@ -54,7 +54,9 @@ PRELOAD = ("ipykernel.kernelapp", "ipykernel.ipkernel", "ipykernel.debugger", "i
            # what a kernel's start-up imports besides (listed by diffing sys.modules in a fork)
            "IPython.core.completerlib", "IPython.core.debugger", "IPython.core.oinspect",
            "IPython.extensions.storemagic", "IPython.utils.wildcard", "faulthandler", "sqlite3",
-           "tornado.platform.asyncio")
+           "tornado.platform.asyncio",
+           # what its first cell imports (IPython 9 builds its %logstart logger then)
+           "IPython.core.logger")
 # matplotlib is left out on purpose: it remembers its config folder at import, and each
 # kernel needs its own.
 
