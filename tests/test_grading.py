@@ -13,7 +13,7 @@ import nbformat
 import pytest
 
 from conftest import BIN, REPO, run
-from tobops.grade import grader, sandbox
+from tobops.grade import forkserver, grader, sandbox
 from tobops.grade.coursedir import Course, new_home
 from tobops.grade.results import Status
 from tobops.room import cohort, release
@@ -209,9 +209,11 @@ def test_a_run_killed_midway_is_finished_by_the_next_run(tmp_path):
     than the run is given, so the kill lands after exactly three notebooks. The next run
     grades the other three (the sleeper now with a short cell limit) and leaves the first
     three alone; the result equals one uninterrupted run."""
+    import glob
     import shutil
     import signal
     import subprocess
+    import tempfile
     import time
 
     profiles = ["perfect", "partial", "wrong", "sleeper", "partial", "perfect"]
@@ -226,6 +228,7 @@ def test_a_run_killed_midway_is_finished_by_the_next_run(tmp_path):
             nb = nbformat.reads(files[f"{A}.ipynb"], as_version=4)
         _submit(course, student, nb)
     clean = Course(shutil.copytree(course.home, tmp_path / "clean"))
+    before = set(glob.glob(os.path.join(tempfile.gettempdir(), forkserver.PREFIX + "*")))
 
     proc = subprocess.Popen([str(BIN / "tobops"), "grade", A, "--workers", "1", "--cell-timeout", "3600",
                              "--course", str(course.home)],
@@ -239,6 +242,15 @@ def test_a_run_killed_midway_is_finished_by_the_next_run(tmp_path):
     proc.wait()
     done = sorted(r.student for r in course.results().load() if r.status.scored)
     assert done == ["s0-perfect", "s1-partial", "s2-wrong"]
+    # its template died with it, leaving its folder (the sleeper's kernel files in it) behind;
+    # other tests' templates may come and go meanwhile: the killed run's is the new one that is dead
+    while True:
+        dead = [d for d in set(glob.glob(os.path.join(tempfile.gettempdir(), forkserver.PREFIX + "*"))) - before
+                if not forkserver._listening(os.path.join(d, "template.sock"))]
+        if dead or time.time() > deadline:
+            break
+        time.sleep(0.2)
+    assert len(dead) == 1, dead
 
     quick = Settings.load(cell_timeout=3)
     again = grader.grade(course, [A], settings=quick, workers=2, progress=False)
@@ -248,6 +260,7 @@ def test_a_run_killed_midway_is_finished_by_the_next_run(tmp_path):
     assert [r.student for r in again if r.seconds] == ["s3-sleeper", "s4-partial", "s5-perfect"], \
         "the next run grades only what the killed one did not finish"
     assert "timed out" in "; ".join(again[3].problems)
+    assert not os.path.exists(dead[0]), "the next run did not delete the killed run's template folder"
 
     def cells(c):
         with c.gradebook() as gb:

@@ -27,6 +27,7 @@ from __future__ import annotations
 
 import argparse
 import dataclasses
+import glob
 import json
 import os
 import re
@@ -90,6 +91,43 @@ while True:
 
 # --------------------------------------------------------------------------- the grader's side
 
+PREFIX = "tobops-forkserver-"
+#: A template makes its socket within seconds of its folder; a folder this old without one is dead.
+STARTING_S = 120
+
+
+def _listening(path: str) -> bool:
+    with socket.socket(socket.AF_UNIX, socket.SOCK_STREAM) as s:
+        s.settimeout(1)  # a busy template's queue may be full: it is alive
+        try:
+            s.connect(path)  # a live template reads an empty request and goes on
+        except (ConnectionRefusedError, FileNotFoundError):
+            return False
+        except OSError:
+            return True  # not sure: keep it
+    return True
+
+
+def remove_stale() -> None:
+    """Delete the folders that templates killed with their grader (``kill -9``, a crash, a
+    power cut) left in the temp folder: they may hold the files of the kernel that was
+    running, a trainee's. A folder is stale when it is ours and nothing listens on its
+    socket, or it has no socket and is older than any template takes to start."""
+    for d in glob.glob(os.path.join(tempfile.gettempdir(), PREFIX + "*")):
+        try:
+            st = os.stat(d)
+        except OSError:
+            continue
+        if st.st_uid != os.getuid():
+            continue
+        sock = os.path.join(d, "template.sock")
+        if os.path.exists(sock) and _listening(sock):
+            continue
+        if not os.path.exists(sock) and time.time() - st.st_mtime < STARTING_S:
+            continue
+        shutil.rmtree(d, ignore_errors=True)
+
+
 class ForkServer:
     """One template process for one grading worker; :meth:`stop` (or exit) ends it.
 
@@ -105,7 +143,8 @@ class ForkServer:
             self.dir, self.socket, self.home, self.pid = (adopted[k] for k in ("dir", "socket", "home", "pid"))
             self.proc = None
             return
-        self.dir = tempfile.mkdtemp(prefix="tobops-forkserver-")
+        remove_stale()
+        self.dir = tempfile.mkdtemp(prefix=PREFIX)
         os.chmod(self.dir, 0o777)  # the template runs as nobody
         self.socket = os.path.join(self.dir, "template.sock")
         self.home = kernel_home("home-", parent=self.dir)
