@@ -92,6 +92,7 @@ def test_grading_on_the_server_gives_what_grading_in_the_command_gives_and_it_is
     first = run([str(BIN / "tobops"), "grade", A], cwd=there.home)
     assert first.returncode == alone.returncode == 1, first.stdout + first.stderr  # the syntax-error submission
     assert "grading" in first.stderr and "4/4" in first.stderr, "the server's progress, shown as a bar"
+    assert "starting this course's grader server" in first.stderr, "seconds of silence while it starts"
     assert first.stdout == alone.stdout, (first.stdout, alone.stdout)
     assert _cells(there) == _cells(here) and _cells(there)
     status = _status(there)
@@ -100,6 +101,7 @@ def test_grading_on_the_server_gives_what_grading_in_the_command_gives_and_it_is
     # a second command: the same server, no start-up; a rerun changes nothing
     again = run([str(BIN / "tobops"), "grade", A, "--force", "--student", "t001-ana"], cwd=there.home)
     assert again.returncode == 0, again.stdout + again.stderr
+    assert "starting" not in again.stderr, again.stderr
     status = _status(there)
     assert status.split()[2] == pid and "2 job(s)" in status, status
     assert _cells(there) == _cells(here)

@@ -102,7 +102,11 @@ class _Progress:
     def message(self, msg: dict) -> None:
         from tqdm import tqdm
 
-        if "isolation" in msg:
+        if msg.get("starting"):  # nothing else shows for those seconds
+            print("tobops grade: starting this course's grader server: a few seconds, once; the next commands "
+                  "find it warm (it stops by itself when idle, or with `tobops server stop`)",
+                  file=sys.stderr, flush=True)
+        elif "isolation" in msg:
             print(f"tobops grade: {msg['isolation']}", flush=True)
         elif msg.get("waiting"):
             print("the grader server is busy with another job: this one waits its turn", flush=True)

@@ -412,6 +412,8 @@ def grade(course: Course, assessments: list[str], settings: Settings | None = No
     failed = done = 0
     own = workers_pool is None and bool(jobs)
     workers_pool = pool(course, settings, min(workers, len(jobs))) if own else workers_pool
+    if on_progress is not None and jobs:
+        on_progress(0, len(jobs), 0)  # a bar from the start: its rate counts from here
     try:
         futures = {workers_pool.submit(_grade_one, *job): job for job in jobs}
         try:

@@ -172,13 +172,16 @@ def _start(home: Path, path: Path, fp: str, warm: int, hold: int | None = None) 
 
 def request(home: Path, job: dict, on_message=None, warm: int = 0) -> dict:
     """Send ``job`` to the course's server (starting one if none runs, or a fresh one if
-    it is stale) and return its answer; ``on_message`` sees each progress message.
+    it is stale) and return its answer; ``on_message`` sees each progress message (and
+    ``{"starting": True}`` when a server has to be started: the job waits seconds for it).
     ``warm``: how many workers the job can use (0: as many as the server has)."""
     home = Path(home).resolve()
     path, fp = socket_path(home), fingerprint(home)
     for _ in range(3):
         s = _connect(path)
         if s is None:
+            if on_message is not None:
+                on_message({"starting": True})
             _start(home, path, fp, warm)
             s = _connect(path)
             if s is None:
