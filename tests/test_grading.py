@@ -209,11 +209,9 @@ def test_a_run_killed_midway_is_finished_by_the_next_run(tmp_path):
     than the run is given, so the kill lands after exactly three notebooks. The next run
     grades the other three (the sleeper now with a short cell limit) and leaves the first
     three alone; the result equals one uninterrupted run."""
-    import glob
     import shutil
     import signal
     import subprocess
-    import tempfile
     import time
 
     profiles = ["perfect", "partial", "wrong", "sleeper", "partial", "perfect"]
@@ -228,7 +226,7 @@ def test_a_run_killed_midway_is_finished_by_the_next_run(tmp_path):
             nb = nbformat.reads(files[f"{A}.ipynb"], as_version=4)
         _submit(course, student, nb)
     clean = Course(shutil.copytree(course.home, tmp_path / "clean"))
-    before = set(glob.glob(os.path.join(tempfile.gettempdir(), forkserver.PREFIX + "*")))
+    before = set(forkserver.folders())
 
     proc = subprocess.Popen([str(BIN / "tobops"), "grade", A, "--workers", "1", "--cell-timeout", "3600",
                              "--course", str(course.home)],
@@ -246,8 +244,7 @@ def test_a_run_killed_midway_is_finished_by_the_next_run(tmp_path):
     # other tests' templates may come and go meanwhile: the killed run's is a new one whose
     # socket nobody answers any more
     while True:
-        socks = [os.path.join(d, "template.sock") for d in
-                 set(glob.glob(os.path.join(tempfile.gettempdir(), forkserver.PREFIX + "*"))) - before]
+        socks = [os.path.join(d, "template.sock") for d in set(forkserver.folders()) - before]
         dead = [os.path.dirname(s) for s in socks if os.path.exists(s) and not forkserver._listening(s)]
         if dead or time.time() > deadline:
             break

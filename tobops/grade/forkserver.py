@@ -108,12 +108,17 @@ def _listening(path: str) -> bool:
     return True
 
 
+def folders() -> list[str]:
+    """Every template's folder on this machine (live, starting, or left by a dead one)."""
+    return glob.glob(os.path.join(tempfile.gettempdir(), PREFIX + "*"))
+
+
 def remove_stale() -> None:
     """Delete the folders that templates killed with their grader (``kill -9``, a crash, a
     power cut) left in the temp folder: they may hold the files of the kernel that was
     running, a trainee's. A folder is stale when it is ours and nothing listens on its
     socket, or it has no socket and is older than any template takes to start."""
-    for d in glob.glob(os.path.join(tempfile.gettempdir(), PREFIX + "*")):
+    for d in folders():
         try:
             st = os.stat(d)
         except OSError:
@@ -121,9 +126,10 @@ def remove_stale() -> None:
         if st.st_uid != os.getuid():
             continue
         sock = os.path.join(d, "template.sock")
-        if os.path.exists(sock) and _listening(sock):
-            continue
-        if not os.path.exists(sock) and time.time() - st.st_mtime < STARTING_S:
+        if os.path.exists(sock):
+            if _listening(sock):
+                continue
+        elif time.time() - st.st_mtime < STARTING_S:
             continue
         shutil.rmtree(d, ignore_errors=True)
 
