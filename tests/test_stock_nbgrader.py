@@ -44,10 +44,14 @@ def _scores(course: Course, student: str, assessment: str) -> dict[str, float]:
 
 
 def _cells(course: Course) -> dict:
-    """Every graded cell's (auto score, needs manual grade), by assessment, trainee and cell."""
+    """Every graded cell's (auto score, needs manual grade), and every answer cell's automatic
+    comment ("No response." when left as released), by assessment, trainee and cell."""
     with course.gradebook() as gb:
-        return {(a, sub.student.id, g.name): (g.auto_score, g.needs_manual_grade)
-                for a in ASSESSMENTS for sub in gb.assignment_submissions(a) for nb in sub.notebooks for g in nb.grades}
+        subs = [(a, sub) for a in ASSESSMENTS for sub in gb.assignment_submissions(a)]
+        grades = {(a, sub.student.id, g.name): (g.auto_score, g.needs_manual_grade)
+                  for a, sub in subs for nb in sub.notebooks for g in nb.grades}
+        return grades | {(a, sub.student.id, "comment", c.name): c.auto_comment
+                         for a, sub in subs for nb in sub.notebooks for c in nb.comments}
 
 
 def _wrong(bank, form, k: int) -> dict[str, str]:

@@ -125,13 +125,15 @@ class Course:
 
     # ------------------------------------------------------------------ nbgrader objects
     def api(self, log: logging.Logger | None = None, kernel_manager: str | None = None,
-            settings: Settings | None = None, validate_once: bool = False):
+            settings: Settings | None = None, validate_once: bool = False, batched: bool = False):
         """An nbgrader API object working in this course (like formgrader uses).
 
         ``kernel_manager`` replaces the kernel manager class of nbgrader_config.py.
         ``validate_once``: nbconvert checks each notebook against the format once after all
         of a pass's steps, not after each of its dozen (its ``Exporter.optimistic_validation``):
-        an invalid notebook still fails the pass."""
+        an invalid notebook still fails the pass.
+        ``batched``: nbgrader's OverwriteCells and SaveAutoGrades read the gradebook once per
+        notebook and commit once (:mod:`tobops.grade.batched`)."""
         from nbgrader.apps import NbGraderAPI
         from nbgrader.coursedir import CourseDirectory
 
@@ -142,6 +144,15 @@ class Course:
             cfg.LimitedExecute.kernel_manager_class = kernel_manager
         if validate_once:
             cfg.Exporter.optimistic_validation = True
+        if batched:
+            from nbgrader.converters import Autograde
+            from traitlets.utils.importstring import import_item
+
+            from tobops.grade.batched import REPLACES
+
+            for steps in ("sanitize_preprocessors", "autograde_preprocessors"):
+                given = cfg.Autograde[steps] if steps in cfg.Autograde else Autograde.class_traits()[steps].default()
+                cfg.Autograde[steps] = [REPLACES.get(import_item(s) if isinstance(s, str) else s, s) for s in given]
         log = log or quiet_logger()
         coursedir = CourseDirectory(config=cfg, log=log)
         return NbGraderAPI(coursedir, config=cfg, log=log)

@@ -252,7 +252,7 @@ def _init_worker(home: str, settings: Settings, templates: list[dict], taken, pa
     _Worker.course = Course(Path(home))
     _Worker.limits = settings.limits
     _Worker.api = _Worker.course.api(quiet_logger(), kernel_manager="tobops.grade.forkserver.ForkingKernelManager",
-                                     settings=settings, validate_once=True)
+                                     settings=settings, validate_once=True, batched=True)
 
 
 def _grade_one(student: str, assessment: str, stamp: str, max_score: float, attempt: int) -> Result:
