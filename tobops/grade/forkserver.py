@@ -12,13 +12,15 @@ next. Before the next fork the template kills every process the last kernel left
 the template's folder and the sandbox's own ``/tmp``; never the machine's ``/tmp``, which
 kernels share where bubblewrap is missing), and each kernel's CPU-time limit starts from zero.
 
-The kernel manager (:class:`ForkingKernelManager`) launches a tiny *stub* instead of a
-kernel. The stub hands the kernel's connection file to the template over a Unix socket,
-forwards interrupts, and exits with the kernel's exit code, so jupyter_client and
-nbclient see an ordinary kernel process: interrupting a cell that runs too long, killing
-the kernel at shutdown, and noticing a kernel that died all work as usual. Kernels talk
-to the grader over Unix sockets in the template's folder, not TCP, so the sandbox has no
-network at all: trainee code cannot reach a hub or a database on localhost.
+The kernel manager (:class:`ForkingKernelManager`) starts no process itself: its kernel
+provisioner (:class:`ForkProvisioner`, jupyter_client's interface for starting and
+stopping kernels) hands the kernel's connection details to the template over a Unix
+socket, forwards interrupts over it, and learns the kernel's exit code from it; closing
+its end stops the kernel. So jupyter_client and nbclient manage an ordinary kernel:
+interrupting a cell that runs too long, killing the kernel at shutdown, and noticing a
+kernel that died all work as usual. Kernels talk to the grader over Unix sockets in the
+template's folder, not TCP, so the sandbox has no network at all: trainee code cannot
+reach a hub or a database on localhost.
 
 Only ``tobops grade`` uses this (see :mod:`tobops.grade.grader`); stock ``nbgrader autograde``
 keeps starting every kernel from scratch.
@@ -26,6 +28,7 @@ keeps starting every kernel from scratch.
 from __future__ import annotations
 
 import argparse
+import asyncio
 import dataclasses
 import glob
 import json
@@ -39,9 +42,11 @@ import subprocess
 import sys
 import tempfile
 import time
+import uuid
 from queue import Empty
 
 from jupyter_client.asynchronous import AsyncKernelClient
+from jupyter_client.provisioning import LocalProvisioner
 from traitlets import DottedObjectName, Type
 
 from tobops.content.notebooks import PatientClient
@@ -60,33 +65,6 @@ PRELOAD = ("ipykernel.kernelapp", "ipykernel.ipkernel", "ipykernel.debugger", "i
            "IPython.core.logger")
 # matplotlib is left out on purpose: it remembers its config folder at import, and each
 # kernel needs its own.
-
-# The stub is run with ``python -I -S -c``: no site-packages, so it starts in ~10 ms.
-STUB = r"""
-import json, os, signal, socket, sys
-path, conn_file, args = sys.argv[1], sys.argv[2], sys.argv[3:]
-s = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
-s.connect(path)
-def forward(signum, frame):
-    try:
-        s.sendall(b"I")
-    except OSError:
-        pass
-signal.signal(signal.SIGINT, forward)
-with open(conn_file) as f:
-    s.sendall(json.dumps({"connection": json.load(f), "args": args}).encode() + b"\n")
-buf = b""
-while True:
-    try:
-        chunk = s.recv(64)
-    except InterruptedError:
-        continue
-    if not chunk:
-        sys.exit(1)
-    buf += chunk
-    if buf.endswith(b"\n"):
-        sys.exit(int(buf.strip() or 1))
-"""
 
 
 # --------------------------------------------------------------------------- the grader's side
@@ -265,6 +243,86 @@ class QuickReadyClient(PatientClient):
     wait_for_ready = _async_wait_for_ready
 
 
+class ForkProvisioner(LocalProvisioner):
+    """Starts a kernel by asking the worker's template to fork one: no process starts here.
+
+    Over one connection to the template's socket it sends the kernel's connection file and
+    arguments, then ``I`` for an interrupt; the template answers with the kernel's exit
+    code when the kernel has ended. Killing (or terminating) the kernel is closing this
+    end for writing: the template then kills the kernel and answers the same way."""
+
+    _sock: socket.socket | None = None
+    _status: int | None = None
+    _buf = b""
+
+    @property
+    def has_process(self) -> bool:
+        return self._sock is not None
+
+    async def launch_kernel(self, cmd: list[str], **kwargs) -> dict:
+        km = self.parent
+        with open(km.connection_file) as f:
+            request = {"connection": json.load(f), "args": cmd}
+        sock = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+        try:
+            sock.connect(server(km.limits()).ready().socket)
+            sock.sendall(json.dumps(request).encode() + b"\n")
+        except OSError:
+            sock.close()
+            raise
+        sock.setblocking(False)
+        self._sock, self._status, self._buf = sock, None, b""
+        self.cwd = kwargs.get("cwd") or os.getcwd()
+        return self.connection_info
+
+    async def poll(self) -> int | None:
+        while self._sock is not None and self._status is None:
+            try:
+                chunk = self._sock.recv(64)
+            except BlockingIOError:
+                return None
+            except OSError:
+                chunk = b""
+            self._buf += chunk
+            if not chunk or self._buf.endswith(b"\n"):  # no answer: the template died, and its kernel with it
+                self._status = int(self._buf.strip() or 1)
+        return self._status if self._status is not None else 0
+
+    async def wait(self) -> int | None:
+        while await self.poll() is None:
+            await asyncio.sleep(0.005)
+        self._close()
+        return self._status
+
+    async def send_signal(self, signum: int) -> None:
+        if signum == signal.SIGINT and self._sock is not None:
+            try:
+                self._sock.send(b"I")
+            except OSError:
+                pass
+        elif signum in (signal.SIGKILL, signal.SIGTERM):
+            await self.kill()
+
+    async def kill(self, restart: bool = False) -> None:
+        if self._sock is not None:
+            try:
+                self._sock.shutdown(socket.SHUT_WR)
+            except OSError:
+                pass
+
+    async def terminate(self, restart: bool = False) -> None:
+        await self.kill(restart)
+
+    async def cleanup(self, restart: bool = False) -> None:
+        self._close()
+        await super().cleanup(restart)
+
+    def _close(self) -> None:
+        if self._sock is not None:
+            self._sock.close()
+            self._sock = None
+
+
 class ForkingKernelManager(SandboxedKernelManager):
     """Starts each kernel by forking the worker's template instead of a new Python."""
 
@@ -276,15 +334,24 @@ class ForkingKernelManager(SandboxedKernelManager):
         # kernel at a time per worker, and jupyter_client skips socket names still in use
         return server(self.limits()).dir
 
+    async def _async_pre_start_kernel(self, **kw):
+        # jupyter_client picks a provisioner by the kernel spec's name for it, among those
+        # installed as entry points; this one is for this manager only (a private
+        # jupyter_client hook, pinned to 8.x in pyproject.toml)
+        if self.provisioner is None:
+            self.kernel_id = self.kernel_id or kw.pop("kernel_id", str(uuid.uuid4()))
+            self.provisioner = ForkProvisioner(kernel_id=self.kernel_id, kernel_spec=self.kernel_spec, parent=self)
+        return await super()._async_pre_start_kernel(**kw)
+
     async def _async_wait(self, pollinterval: float = 0.1) -> None:
-        # a killed stub is gone within milliseconds; don't poll for it every 100 ms
+        # the template answers within milliseconds of a kill; don't poll for it every 100 ms
         # (a private jupyter_client hook, pinned to 8.x in pyproject.toml)
         await super()._async_wait(pollinterval=min(pollinterval, 0.005))
 
     def format_kernel_cmd(self, extra_arguments=None):
-        # the kernel's own arguments (nbgrader's Execute.extra_arguments) travel to the template
-        srv = server(self.limits()).ready()
-        return [sys.executable, "-I", "-S", "-c", STUB, srv.socket, self.connection_file, *(extra_arguments or [])]
+        # only the kernel's own arguments (nbgrader's Execute.extra_arguments): the template
+        # is the kernel's Python
+        return list(extra_arguments or [])
 
 
 # --------------------------------------------------------------------------- the template's side
@@ -414,33 +481,26 @@ def _serve_one(conn: socket.socket, home: str, font_cache) -> None:
         conn.close()
         _kernel(request["connection"], request.get("args", []), home, font_cache)
     pidfd = os.pidfd_open(pid)
-    status = None
     try:
-        while status is None:
+        while True:
             ready, _, _ = select.select([conn, pidfd], [], [])
             if pidfd in ready:
-                _, st = os.waitpid(pid, 0)
-                status = os.waitstatus_to_exitcode(st)
                 break
             data = conn.recv(64)
-            if not data:  # the stub was killed: so is the kernel
+            if not data:  # the grader stopped the kernel (or died)
                 os.kill(pid, signal.SIGKILL)
-                _, st = os.waitpid(pid, 0)
-                status = None
-                return
+                break
             if b"I" in data:
-                try:
-                    os.kill(pid, signal.SIGINT)
-                except ProcessLookupError:
-                    pass
+                os.kill(pid, signal.SIGINT)
+        _, st = os.waitpid(pid, 0)
+        status = os.waitstatus_to_exitcode(st)
+        try:  # the kernel is gone: the grader may go on while the files it left are deleted
+            conn.sendall(f"{status if status >= 0 else 128 - status}\n".encode())
+        except OSError:
+            pass
     finally:
         os.close(pidfd)
         _sweep(home, pid)
-        if status is not None:
-            try:
-                conn.sendall(f"{status if status >= 0 else 128 - status}\n".encode())
-            except OSError:
-                pass
 
 
 def main(argv: list[str] | None = None) -> None:
