@@ -47,7 +47,8 @@ from queue import Empty
 
 from jupyter_client.asynchronous import AsyncKernelClient
 from jupyter_client.provisioning import LocalProvisioner
-from traitlets import DottedObjectName, Type
+from traitlets import DottedObjectName, Type, default
+import zmq
 
 from tobops.content.notebooks import PatientClient
 from tobops.grade.kernel import SandboxedKernelManager
@@ -212,7 +213,18 @@ class QuickReadyClient(PatientClient):
     once the kernel itself starts in a few hundredths.
 
     jupyter_client has no public setting for that wait, so this overrides its private
-    ``_async_wait_for_ready`` (jupyter_client is pinned to 8.x in pyproject.toml for it)."""
+    ``_async_wait_for_ready`` (jupyter_client is pinned to 8.x in pyproject.toml for it).
+
+    Its sockets also retry connecting every 5 ms, not ZeroMQ's 100: they connect before the
+    new kernel has made its socket files, and the first retry after the kernel has made
+    them is when the kernel can be reached. With ZeroMQ's 100 ms the kernel was ready
+    about 210 ms after its start, with 5 ms about 65 ms."""
+
+    @default("context")
+    def _context_with_quick_reconnect(self):
+        context = super()._context_default()
+        context.setsockopt(zmq.RECONNECT_IVL, 5)
+        return context
 
     async def _async_wait_for_ready(self, timeout: float | None = None) -> None:
         deadline = time.monotonic() + (timeout if timeout is not None else float("inf"))
