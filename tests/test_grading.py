@@ -113,6 +113,7 @@ def test_each_notebook_gets_a_fresh_kernel_with_nothing_left_by_the_one_before(t
         "      os.path.exists(os.path.join(own, 'left.txt')))",
         "print('sleepers', sum('sleep' in c for c in procs))",
         "print('state', hasattr(pandas, 'LEFT_BEHIND'), 'left_behind' in sys.modules, 'subprocess' in dir())",
+        "print('fonts', any(n.startswith('fontlist-') for n in os.listdir(os.environ['MPLCONFIGDIR'])))",
         "q1 = 'A'",
     ])
     for student, code in (("a-leaves", leave), ("b-looks", look)):
@@ -132,6 +133,7 @@ def test_each_notebook_gets_a_fresh_kernel_with_nothing_left_by_the_one_before(t
     assert "files False False False" in b, b
     assert "sleepers 0" in b, b
     assert "state False False False" in b, b
+    assert "fonts True" in b, b  # matplotlib's font list, passed on by the template to every kernel
 
 
 def test_without_bubblewrap_grading_cleans_its_own_folder_and_leaves_tmp_alone(tmp_path, tmp_path_factory):

@@ -19,8 +19,7 @@ from jupyter_client.channels import AsyncZMQSocketChannel
 from jupyter_client.session import Session
 
 from tobops.content.notebooks import REPOLL_S, PatientClient, PatientKernelManager, RepollChannel
-from tobops.grade.forkserver import ForkingKernelManager
-from tobops.grade.kernel import SandboxedKernelManager
+from tobops.grade.kernel import ForkingKernelManager, SandboxedKernelManager
 from tobops.room.kernels import ValidateKernelManager
 
 TIMEOUT = 5.0  # the wait's timeout; the bounds below leave seconds of slack for a loaded machine

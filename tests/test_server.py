@@ -213,7 +213,9 @@ def test_selfcheck_on_the_server_says_what_the_command_alone_says(tmp_path, runt
 
 @pytest.mark.skipif(not shutil.which("bwrap"), reason="bubblewrap is not installed (make install installs it)")
 def test_trainee_code_graded_on_the_server_cannot_see_its_socket(cohort_course, tmp_path, runtime):
-    """A submission that looks for the server's socket folder and tries to connect to it."""
+    """A submission that looks for the server's socket folder and tries to connect to it.
+    Its kernel has matplotlib's font list (the server gives it to the template after
+    starting it), so a plot would not print "building the font cache" on stderr."""
     import nbformat
 
     course = _copy(cohort_course, tmp_path / "c")
@@ -227,7 +229,8 @@ def test_trainee_code_graded_on_the_server_cannot_see_its_socket(cohort_course, 
         f"s.connect(glob.glob({str(runtime)!r} + '/*/*.sock')[0]); seen.append('connected')\n"
         "except Exception as e:\n"
         "    seen.append(type(e).__name__)\n"
-        "print('PROBE', seen)")
+        "print('PROBE', seen)\n"
+        "print('FONTS', any(n.startswith('fontlist-') for n in os.listdir(os.environ['MPLCONFIGDIR'])))")
     nb.cells.insert(3, probe)
     nbformat.write(nb, path)
     res = run([str(BIN / "tobops"), "grade", A, "--student", "t001-ana"], cwd=course.home)
@@ -235,3 +238,4 @@ def test_trainee_code_graded_on_the_server_cannot_see_its_socket(cohort_course, 
     graded = nbformat.read(course.autograded("t001-ana", A) / f"{A}.ipynb", as_version=4)
     printed = "".join(o.get("text", "") for c in graded.cells if c.cell_type == "code" for o in c.get("outputs", []))
     assert "PROBE [False, [], 'IndexError']" in printed, (printed[-2000:], res.stdout)
+    assert "FONTS True" in printed, printed[-2000:]

@@ -130,3 +130,9 @@ def _positive_int(where: str, value) -> int:
     if n <= 0:
         raise SettingsError(f"{where} must be positive, got {n}")
     return n
+
+
+def default_workers() -> int:
+    """Grading workers: one more than the cores. A worker waits on its kernel (and the kernel
+    on the worker) for about a third of each notebook, so a spare worker keeps every core busy."""
+    return (os.cpu_count() or 1) + 1

@@ -12,15 +12,15 @@ next. Before the next fork the template kills every process the last kernel left
 the template's folder and the sandbox's own ``/tmp``; never the machine's ``/tmp``, which
 kernels share where bubblewrap is missing), and each kernel's CPU-time limit starts from zero.
 
-The kernel manager (:class:`ForkingKernelManager`) starts no process itself: its kernel
-provisioner (:class:`ForkProvisioner`, jupyter_client's interface for starting and
-stopping kernels) hands the kernel's connection details to the template over a Unix
-socket, forwards interrupts over it, and learns the kernel's exit code from it; closing
-its end stops the kernel. So jupyter_client and nbclient manage an ordinary kernel:
-interrupting a cell that runs too long, killing the kernel at shutdown, and noticing a
-kernel that died all work as usual. Kernels talk to the grader over Unix sockets in the
+Kernels are asked for through :class:`tobops.grade.kernel.ForkingKernelManager`, whose
+kernel provisioner sends the template the kernel's connection details over the template's
+Unix socket, forwards interrupts over it, and learns the kernel's exit code from it;
+closing its end stops the kernel. Kernels talk to the grader over Unix sockets in the
 template's folder, not TCP, so the sandbox has no network at all: trainee code cannot
 reach a hub or a database on localhost.
+
+This module imports nothing of Jupyter's (the template imports what kernels need itself,
+:data:`PRELOAD`), so the grader server starts its templates first thing.
 
 Only ``tobops grade`` uses this (see :mod:`tobops.grade.grader`); stock ``nbgrader autograde``
 keeps starting every kernel from scratch.
@@ -28,7 +28,6 @@ keeps starting every kernel from scratch.
 from __future__ import annotations
 
 import argparse
-import asyncio
 import dataclasses
 import glob
 import json
@@ -42,17 +41,9 @@ import subprocess
 import sys
 import tempfile
 import time
-import uuid
-from queue import Empty
 
-from jupyter_client.asynchronous import AsyncKernelClient
-from jupyter_client.provisioning import LocalProvisioner
-from traitlets import DottedObjectName, Type, default
-import zmq
 
-from tobops.content.notebooks import PatientClient
-from tobops.grade.kernel import SandboxedKernelManager
-from tobops.grade.sandbox import alive, bwrap, kernel_home, launcher_command
+from tobops.grade.sandbox import add_fonts, alive, bwrap, kernel_home, launcher_command
 from tobops.settings import Limits
 
 #: What the template imports once; what the assessments and ipykernel need.
@@ -121,7 +112,7 @@ class ForkServer:
     and hands each to one worker (:meth:`describe`, :func:`adopt`): the template's start-up
     then overlaps the worker's instead of following it."""
 
-    def __init__(self, limits: Limits, adopted: dict | None = None) -> None:
+    def __init__(self, limits: Limits, adopted: dict | None = None, fonts: bool = True) -> None:
         self.limits = limits
         self._ready = False
         if adopted is not None:  # started by the grader server, which reaps it
@@ -132,7 +123,7 @@ class ForkServer:
         self.dir = tempfile.mkdtemp(prefix=PREFIX)
         os.chmod(self.dir, 0o777)  # the template runs as nobody
         self.socket = os.path.join(self.dir, "template.sock")
-        self.home = kernel_home("home-", parent=self.dir)
+        self.home = kernel_home("home-", parent=self.dir, fonts=False)
         template = [sys.executable, "-m", "tobops.grade.forkserver", "--socket", self.socket, "--home", self.home]
         if bwrap():  # alone in its process-id namespace and /tmp: it may kill all it sees, empty all of /tmp
             template.append("--sandboxed")
@@ -140,6 +131,14 @@ class ForkServer:
                                network=False)
         self.proc = subprocess.Popen(cmd, stdin=subprocess.DEVNULL, start_new_session=True)
         self.pid = self.proc.pid
+        if fonts:
+            self.add_fonts()
+
+    def add_fonts(self) -> None:
+        """Give the template matplotlib's font list, which it passes on to each kernel. Call it
+        before the first kernel is asked for: the template reads it then. (The grader server
+        starts its templates first, and then spends a third of a second finding the list.)"""
+        add_fonts(self.home)
 
     def describe(self) -> dict:
         """What another process needs to use this template (see :func:`adopt`)."""
@@ -205,165 +204,6 @@ def server(limits: Limits) -> ForkServer:
     if _SERVER is None or not _SERVER.alive() or _SERVER.limits != limits:
         return _set(ForkServer(limits))
     return _SERVER
-
-
-class QuickReadyClient(PatientClient):
-    """The course's client (it re-polls), except that waiting for a new kernel to be ready ends
-    after 20 ms of quiet on IOPub instead of 200 ms: a fifth of a second per notebook,
-    once the kernel itself starts in a few hundredths.
-
-    jupyter_client has no public setting for that wait, so this overrides its private
-    ``_async_wait_for_ready`` (jupyter_client is pinned to 8.x in pyproject.toml for it).
-
-    Its sockets also retry connecting every 5 ms, not ZeroMQ's 100: they connect before the
-    new kernel has made its socket files, and the first retry after the kernel has made
-    them is when the kernel can be reached. With ZeroMQ's 100 ms the kernel was ready
-    about 210 ms after its start, with 5 ms about 65 ms."""
-
-    @default("context")
-    def _context_with_quick_reconnect(self):
-        context = super()._context_default()
-        context.setsockopt(zmq.RECONNECT_IVL, 5)
-        return context
-
-    async def _async_wait_for_ready(self, timeout: float | None = None) -> None:
-        deadline = time.monotonic() + (timeout if timeout is not None else float("inf"))
-        while True:
-            self.kernel_info()
-            try:
-                msg = await self.shell_channel.get_msg(timeout=1)
-            except Empty:
-                msg = None
-            if msg is not None and msg["msg_type"] == "kernel_info_reply":
-                try:
-                    await self.iopub_channel.get_msg(timeout=0.2)  # IOPub is connected
-                except Empty:
-                    pass
-                else:
-                    self._handle_kernel_info_reply(msg)
-                    break
-            if not await self._async_is_alive():
-                raise RuntimeError("Kernel died before replying to kernel_info")
-            if time.monotonic() > deadline:
-                raise RuntimeError(f"Kernel didn't respond in {timeout} seconds")
-        while True:  # flush IOPub
-            try:
-                await self.iopub_channel.get_msg(timeout=0.02)
-            except Empty:
-                break
-
-    wait_for_ready = _async_wait_for_ready
-
-
-class ForkProvisioner(LocalProvisioner):
-    """Starts a kernel by asking the worker's template to fork one: no process starts here.
-
-    Over one connection to the template's socket it sends the kernel's connection file and
-    arguments, then ``I`` for an interrupt; the template answers with the kernel's exit
-    code when the kernel has ended. Killing (or terminating) the kernel is closing this
-    end for writing: the template then kills the kernel and answers the same way."""
-
-    _sock: socket.socket | None = None
-    _status: int | None = None
-    _buf = b""
-
-    @property
-    def has_process(self) -> bool:
-        return self._sock is not None
-
-    async def launch_kernel(self, cmd: list[str], **kwargs) -> dict:
-        km = self.parent
-        with open(km.connection_file) as f:
-            request = {"connection": json.load(f), "args": cmd}
-        sock = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
-        try:
-            sock.connect(server(km.limits()).ready().socket)
-            sock.sendall(json.dumps(request).encode() + b"\n")
-        except OSError:
-            sock.close()
-            raise
-        sock.setblocking(False)
-        self._sock, self._status, self._buf = sock, None, b""
-        self.cwd = kwargs.get("cwd") or os.getcwd()
-        return self.connection_info
-
-    async def poll(self) -> int | None:
-        while self._sock is not None and self._status is None:
-            try:
-                chunk = self._sock.recv(64)
-            except BlockingIOError:
-                return None
-            except OSError:
-                chunk = b""
-            self._buf += chunk
-            if not chunk or self._buf.endswith(b"\n"):  # no answer: the template died, and its kernel with it
-                self._status = int(self._buf.strip() or 1)
-        return self._status if self._status is not None else 0
-
-    async def wait(self) -> int | None:
-        while await self.poll() is None:
-            await asyncio.sleep(0.005)
-        self._close()
-        return self._status
-
-    async def send_signal(self, signum: int) -> None:
-        if signum == signal.SIGINT and self._sock is not None:
-            try:
-                self._sock.send(b"I")
-            except OSError:
-                pass
-        elif signum in (signal.SIGKILL, signal.SIGTERM):
-            await self.kill()
-
-    async def kill(self, restart: bool = False) -> None:
-        if self._sock is not None:
-            try:
-                self._sock.shutdown(socket.SHUT_WR)
-            except OSError:
-                pass
-
-    async def terminate(self, restart: bool = False) -> None:
-        await self.kill(restart)
-
-    async def cleanup(self, restart: bool = False) -> None:
-        self._close()
-        await super().cleanup(restart)
-
-    def _close(self) -> None:
-        if self._sock is not None:
-            self._sock.close()
-            self._sock = None
-
-
-class ForkingKernelManager(SandboxedKernelManager):
-    """Starts each kernel by forking the worker's template instead of a new Python."""
-
-    client_class = DottedObjectName("tobops.grade.forkserver.QuickReadyClient")
-    client_factory = Type(QuickReadyClient, klass=AsyncKernelClient)
-
-    def _ipc_folder(self) -> str:
-        # the template's folder, already bound into its sandbox (which has no network); one
-        # kernel at a time per worker, and jupyter_client skips socket names still in use
-        return server(self.limits()).dir
-
-    async def _async_pre_start_kernel(self, **kw):
-        # jupyter_client picks a provisioner by the kernel spec's name for it, among those
-        # installed as entry points; this one is for this manager only (a private
-        # jupyter_client hook, pinned to 8.x in pyproject.toml)
-        if self.provisioner is None:
-            self.kernel_id = self.kernel_id or kw.pop("kernel_id", str(uuid.uuid4()))
-            self.provisioner = ForkProvisioner(kernel_id=self.kernel_id, kernel_spec=self.kernel_spec, parent=self)
-        return await super()._async_pre_start_kernel(**kw)
-
-    async def _async_wait(self, pollinterval: float = 0.1) -> None:
-        # the template answers within milliseconds of a kill; don't poll for it every 100 ms
-        # (a private jupyter_client hook, pinned to 8.x in pyproject.toml)
-        await super()._async_wait(pollinterval=min(pollinterval, 0.005))
-
-    def format_kernel_cmd(self, extra_arguments=None):
-        # only the kernel's own arguments (nbgrader's Execute.extra_arguments): the template
-        # is the kernel's Python
-        return list(extra_arguments or [])
 
 
 # --------------------------------------------------------------------------- the template's side
@@ -482,12 +322,13 @@ def _kernel(connection: dict, args: list[str], home: str, font_cache: list[tuple
         os._exit(code)
 
 
-def _serve_one(conn: socket.socket, home: str, font_cache) -> None:
+def _serve_one(conn: socket.socket, home: str) -> None:
     f = conn.makefile("rb")
     line = f.readline()
     if not line:
         return
     request = json.loads(line)
+    font_cache = _fonts()
     pid = os.fork()
     if pid == 0:
         conn.close()
@@ -531,14 +372,6 @@ def main(argv: list[str] | None = None) -> None:
         importlib.import_module(name)
     from tobops.content import datasets
     datasets.preload()  # each kernel then copies the course's datasets instead of parsing them
-    mpl = os.environ.get("MPLCONFIGDIR", "")
-    font_cache = []
-    if os.path.isdir(mpl):
-        for name in os.listdir(mpl):
-            if name.startswith("fontlist-"):
-                with open(os.path.join(mpl, name), "rb") as fh:
-                    font_cache.append((name, fh.read()))
-    _sweep(args.home)
     devnull = os.open(os.devnull, os.O_WRONLY)
     os.dup2(devnull, 1)  # nothing a kernel prints outside a cell is for the grader's screen
     signal.signal(signal.SIGINT, signal.SIG_IGN)
@@ -550,7 +383,23 @@ def main(argv: list[str] | None = None) -> None:
     while True:
         conn, _ = listener.accept()
         with conn:
-            _serve_one(conn, args.home, font_cache)
+            _serve_one(conn, args.home)
+
+
+_FONTS: list[tuple[str, bytes]] | None = None
+
+
+def _fonts() -> list[tuple[str, bytes]]:
+    """matplotlib's font list, from the template's own config folder, read at the first
+    kernel's request (the grader copies it in after starting the template: ForkServer.add_fonts)."""
+    global _FONTS
+    if _FONTS is None:
+        mpl, _FONTS = os.environ.get("MPLCONFIGDIR", ""), []
+        for name in sorted(os.listdir(mpl)) if os.path.isdir(mpl) else []:
+            if name.startswith("fontlist-"):
+                with open(os.path.join(mpl, name), "rb") as fh:
+                    _FONTS.append((name, fh.read()))
+    return _FONTS
 
 
 if __name__ == "__main__":

@@ -37,7 +37,7 @@ from tobops import TobopsError
 from tobops.assess.items import is_test_cell
 from tobops.grade.coursedir import Course, quiet_logger
 from tobops.grade.results import AWAITING_MANUAL, Result, Status
-from tobops.settings import Limits, Settings
+from tobops.settings import Limits, Settings, default_workers
 
 NBGRADER_FILES = ("timestamp.txt", "submission_secret.txt")  # written by nbgrader submit
 
@@ -251,7 +251,7 @@ def _init_worker(home: str, settings: Settings, templates: list[dict], taken, pa
     os.chdir(home)
     _Worker.course = Course(Path(home))
     _Worker.limits = settings.limits
-    _Worker.api = _Worker.course.api(quiet_logger(), kernel_manager="tobops.grade.forkserver.ForkingKernelManager",
+    _Worker.api = _Worker.course.api(quiet_logger(), kernel_manager="tobops.grade.kernel.ForkingKernelManager",
                                      settings=settings, validate_once=True, batched=True)
 
 
@@ -304,16 +304,10 @@ def resolve(course: Course, assessment: str | None) -> list[str]:
     return [assessment]
 
 
-def default_workers() -> int:
-    """Grading workers: one more than the cores. A worker waits on its kernel (and the kernel
-    on the worker) for about a third of each notebook, so a spare worker keeps every core busy."""
-    return (os.cpu_count() or 1) + 1
-
-
 #: What every worker needs, imported once (2 s of CPU) in the process the workers are forked
 #: from (multiprocessing's fork server, or the grader server): a worker then starts in
 #: milliseconds, and its first notebook imports nothing more.
-WORKER_PRELOAD = ["tobops.grade.grader", "tobops.grade.forkserver", "tobops.grade.scoring", "tobops.grade.execute",
+WORKER_PRELOAD = ["tobops.grade.grader", "tobops.grade.kernel", "tobops.grade.scoring", "tobops.grade.execute",
                   "tobops.content.datasets", "nbgrader.apps.api", "nbgrader.preprocessors", "nbconvert.exporters",
                   "ipykernel.kernelspec", "IPython", "sqlalchemy.dialects.sqlite"]
 

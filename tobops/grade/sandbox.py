@@ -109,18 +109,24 @@ def _font_cache() -> list[str]:
     return _FONT_CACHE
 
 
-def kernel_home(prefix: str, parent: str | None = None) -> str:
+def kernel_home(prefix: str, parent: str | None = None, fonts: bool = True) -> str:
     """A fresh private home for a sandboxed process (it runs as nobody), with matplotlib's
-    font list in it."""
+    font list in it (or, without ``fonts``, a place for it: :func:`add_fonts`)."""
     home = tempfile.mkdtemp(prefix=prefix, dir=parent)
-    os.makedirs(os.path.join(home, ".matplotlib"))
-    for f in _font_cache():
-        shutil.copy(f, os.path.join(home, ".matplotlib"))
-    for d, _, files in os.walk(home):
+    for d in (home, os.path.join(home, ".matplotlib")):
+        os.makedirs(d, exist_ok=True)
         os.chmod(d, 0o777)
-        for f in files:
-            os.chmod(os.path.join(d, f), 0o666)
+    if fonts:
+        add_fonts(home)
     return home
+
+
+def add_fonts(home: str) -> None:
+    """Copy matplotlib's font list into a :func:`kernel_home` (finding it imports matplotlib's
+    font manager: a third of a second, the first time in a process)."""
+    for f in _font_cache():
+        dest = shutil.copy(f, os.path.join(home, ".matplotlib"))
+        os.chmod(dest, 0o666)
 
 
 # --------------------------------------------------------------------------- commands

@@ -297,7 +297,7 @@ def _selfcheck_job(home: str, assessment: str, notebook: str, out_dir: str, sett
     """In a worker: a self-check, on a kernel forked from the worker's warm template."""
     from tobops.grade import selfcheck
     from tobops.grade.coursedir import Course
-    from tobops.grade.forkserver import ForkingKernelManager
+    from tobops.grade.kernel import ForkingKernelManager
 
     out = selfcheck.run(assessment, notebook, out_dir, course=Course(Path(home)), settings=settings,
                         kernel_manager_class=ForkingKernelManager)
@@ -339,7 +339,7 @@ class Server:
         Workers are forked from this process, which has loaded nbgrader once for all of
         them, each with a kernel template started here beside it. A small job uses the
         batch workers when there are some and no small one."""
-        from tobops.grade import forkserver, grader
+        from tobops.grade import forkserver
 
         def usable(kind: str, want) -> bool:
             key, pool = self.pools.get(kind, (None, None))
@@ -353,9 +353,15 @@ class Server:
             return self.pools[kind][1]
         if kind in self.pools:
             self.pools.pop(kind)[1].shutdown(wait=True, cancel_futures=True)
-        templates = [forkserver.ForkServer(settings.limits.for_kernel()) for _ in range(n)]
+        # the templates first: they take longest to load (finding matplotlib's font list for
+        # them imports numpy, which the workers need too: it waits for the workers' imports)
+        templates = [forkserver.ForkServer(settings.limits.for_kernel(), fonts=False) for _ in range(n)]
         self.templates += templates
+        from tobops.grade import grader
+
         grader.preload()  # once, while the templates load; the workers are forked with it
+        for t in templates:  # before any worker can ask one for a kernel
+            t.add_fonts()
         # forked while the other threads wait (in accept(), or for their job) and hold no lock
         pool = grader.pool(self.course, settings, n, templates=[t.describe() for t in templates], fork=True)
         self.pools[kind] = (key, pool)
@@ -364,12 +370,11 @@ class Server:
     def warm_up(self, n: int) -> None:
         """Start the workers the first command's job needs (``n``: trainees; 1 makes a
         small pool, 0 a batch one), with the default settings, while its job is on its way."""
-        from tobops.grade import grader
-        from tobops.settings import Settings
+        from tobops.settings import Settings, default_workers  # not the grader: its imports would delay the templates
 
         kind = "small" if n == 1 else "batch"
-        pool = self.pool(kind, Settings.load(), grader.default_workers())
-        self.warming = [pool.submit(_ready, i) for i in range(1 if kind == "small" else grader.default_workers())]
+        pool = self.pool(kind, Settings.load(), default_workers())
+        self.warming = [pool.submit(_ready, i) for i in range(1 if kind == "small" else default_workers())]
 
     # ------------------------------------------------------------------ jobs
     def grade(self, job: dict, send) -> dict:
