@@ -319,3 +319,25 @@ def _cmdline(pid: str) -> str:
         return open(f"/proc/{pid}/cmdline", "rb").read().replace(b"\0", b" ").decode(errors="replace")
     except OSError:
         return ""
+
+
+def test_workers_parse_kernel_message_dates_as_jupyter_client_does():
+    """Workers parse the dates in kernel messages with the standard library instead of
+    dateutil (grader._parse_message_dates_in_c): the datetimes must be the same."""
+    import subprocess
+
+    dates = ["2026-12-04T10:00:00.123456Z", "2026-12-04T10:00:00.1Z", "2026-12-04T10:00:00Z",
+             "2026-12-04T10:00:00+0800", "2026-12-04T10:00:00.12+08:00", "2026-12-04T10:00:00-05:30"]
+    code = ("import sys, warnings; warnings.simplefilter('ignore')\n"
+            "from jupyter_client.jsonutil import extract_dates\n"
+            "from tobops.grade import grader\n"
+            f"dates = {dates!r}\n"
+            "before = extract_dates({'list': dates})\n"
+            "grader._parse_message_dates_in_c(); grader._parse_message_dates_in_c()\n"
+            "import jupyter_client.jsonutil as j\n"
+            "after = extract_dates({'list': dates})\n"
+            "print(j._dateutil_parse.__module__, before == after,\n"
+            "      [a.utcoffset() == b.utcoffset() for a, b in zip(before['list'], after['list'])])")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=REPO, check=True).stdout
+    assert out.split()[0] == "tobops.grade.grader", out  # the patch is in place (once, however often it is applied)
+    assert out.split()[1] == "True" and "False" not in out, out
