@@ -42,7 +42,6 @@ import sys
 import tempfile
 import time
 
-
 from tobops.grade.sandbox import add_fonts, alive, bwrap, kernel_home, launcher_command
 from tobops.settings import Limits
 
@@ -136,8 +135,9 @@ class ForkServer:
 
     def add_fonts(self) -> None:
         """Give the template matplotlib's font list, which it passes on to each kernel. Call it
-        before the first kernel is asked for: the template reads it then. (The grader server
-        starts its templates first, and then spends a third of a second finding the list.)"""
+        before the first kernel is asked for: the template reads it then. (Finding the list
+        imports matplotlib and numpy: the grader server starts its templates first and does
+        it after loading the workers' modules, numpy among them.)"""
         add_fonts(self.home)
 
     def describe(self) -> dict:
