@@ -343,8 +343,8 @@ def resolve(course: Course, assessment: str | None) -> list[str]:
 #: from (multiprocessing's fork server, or the grader server): a worker then starts in
 #: milliseconds, and its first notebook imports nothing more.
 WORKER_PRELOAD = ["tobops.grade.grader", "tobops.grade.kernel", "tobops.grade.scoring", "tobops.grade.execute",
-                  "tobops.content.datasets", "nbgrader.apps.api", "nbgrader.preprocessors", "nbconvert.exporters",
-                  "ipykernel.kernelspec", "IPython", "sqlalchemy.dialects.sqlite"]
+                  "tobops.grade.batched", "tobops.content.datasets", "nbgrader.apps.api", "nbgrader.preprocessors",
+                  "nbconvert.exporters", "ipykernel.kernelspec", "IPython", "sqlalchemy.dialects.sqlite"]
 
 
 def pool(course: Course, settings: Settings, workers: int, templates: list[dict] | None = None,
