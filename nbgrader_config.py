@@ -15,9 +15,11 @@ Settings.load().apply(c)  # course id, course folder assignments/, gradebook, ex
 
 # every trainee gets their own form of an assessment (tobops/assess/forms.py): releasing writes
 # each one theirs, fetching brings it; on the course hub each trainee also has private inbound and
-# feedback folders (tobops/room/exchange.py); without a hub these behave like nbgrader's own
+# feedback folders (tobops/room/exchange.py); without a hub these behave like nbgrader's own.
+# Submitting waits for a notebook's save in progress to finish, and never sends the save's backup
 c.ExchangeFactory.release_assignment = "tobops.room.exchange.FormRelease"
 c.ExchangeFactory.fetch_assignment = "tobops.room.exchange.FormFetch"
+c.ExchangeFactory.submit = "tobops.room.exchange.SettledSubmit"
 c.ExchangeFactory.collect = "tobops.room.exchange.PrivateCollect"
 c.ExchangeFactory.release_feedback = "tobops.room.exchange.PrivateReleaseFeedback"
 

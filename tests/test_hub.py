@@ -307,6 +307,58 @@ def test_hub_listens_on_localhost_only_and_keeps_secrets_out_of_git(hub):
     assert "hub-data/" in (REPO / ".gitignore").read_text()
 
 
+def test_a_submit_during_a_save_waits_for_it_and_never_sends_half_a_notebook(tmp_path):
+    """Ctrl+S then Submit at once: JupyterLab's server rewrites the notebook in place and keeps
+    the old version in .~<name> meanwhile. The submit waits for the save, sends the finished
+    notebook and not the backup; a save that never finishes sends nothing and says why."""
+    course = new_home(tmp_path / "course")
+    exchange = tmp_path / "exchange"
+    env = {"TOBOPS_EXCHANGE": str(exchange)}
+    with chdir(course.home):
+        assert course.api().generate_assignment(A, force=True, create=True)["success"]
+    assert run(["nbgrader", "release_assignment", A], cwd=course.home, env=env).returncode == 0
+    (exchange / COURSE_ID / "inbound").mkdir(parents=True, exist_ok=True)
+    work = course.home / A
+    work.mkdir()
+    nb, backup = work / f"{A}.ipynb", work / f".~{A}.ipynb"
+    before = (course.root / "release" / A / f"{A}.ipynb").read_text(encoding="utf-8")
+    after = before.replace("YOUR ANSWER HERE", "the trainee's latest answer")
+    assert after != before
+    backup.write_text(before, encoding="utf-8")  # the server has begun saving
+    nb.write_text(after[: len(after) // 2], encoding="utf-8")
+    submit = subprocess.Popen(["nbgrader", "submit", A, "--student", "ana"], cwd=course.home, text=True,
+                              stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, env={**os.environ, **env})
+    log = []
+    for line in submit.stderr:  # the submit is waiting for the save: only now does the save finish
+        log.append(line)
+        if "Waiting for the save of" in line:
+            nb.write_text(after, encoding="utf-8")
+            backup.unlink()
+            break
+    log += submit.stderr.readlines()
+    assert submit.wait(60) == 0, "".join(log)
+    [sent] = (exchange / COURSE_ID / "inbound").iterdir()
+    assert (sent / f"{A}.ipynb").read_text(encoding="utf-8") == after
+    assert sorted(p.name for p in sent.iterdir()) == sorted([f"{A}.ipynb", "timestamp.txt", "submission_secret.txt"])
+
+    # a backup left beside a whole notebook (a save whose tidying-up has not come yet) is not sent
+    shutil.rmtree(sent)
+    backup.write_text(before, encoding="utf-8")
+    res = run(["nbgrader", "submit", A, "--student", "ana"], cwd=course.home, env=env)
+    assert res.returncode == 0, res.stderr[-2000:]
+    [sent] = (exchange / COURSE_ID / "inbound").iterdir()
+    assert not (sent / backup.name).exists() and (sent / f"{A}.ipynb").read_text(encoding="utf-8") == after
+
+    # a save that never finishes: nothing is sent, and the trainee is told what to do
+    shutil.rmtree(sent)
+    nb.write_text(after[:1000], encoding="utf-8")
+    res = run(["nbgrader", "submit", A, "--student", "ana", "--SettledSubmit.save_wait=0.3"],
+              cwd=course.home, env=env)
+    assert res.returncode != 0
+    assert f"{A}.ipynb was still being saved" in res.stderr and "submit again" in res.stderr, res.stderr[-2000:]
+    assert not list((exchange / COURSE_ID / "inbound").iterdir())
+
+
 def test_a_trainee_cannot_submit_in_someone_elses_name(tmp_path):
     from tobops.room.workspace import ensure_private
 

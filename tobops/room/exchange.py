@@ -20,13 +20,17 @@ JupyterLab buttons work unchanged:
 * :class:`FormFetch` (the trainee's side) fetches the release with the trainee's own form
   in it, and refuses when there is none; on a retake it keeps the old attempt's folder
   under another name;
+* :class:`SettledSubmit` (the trainee's side) submits as nbgrader does, but never a notebook
+  caught halfway through a save, nor the server's backup copy of it;
 * :class:`PrivateCollect` and :class:`PrivateReleaseFeedback` look in the hub's private
   folders (without a hub they behave exactly like nbgrader's own).
 """
 from __future__ import annotations
 
+import json
 import os
 import shutil
+import time
 from pathlib import Path
 
 import nbformat
@@ -34,6 +38,8 @@ from nbgrader.exchange.default.collect import ExchangeCollect
 from nbgrader.exchange.default.fetch_assignment import ExchangeFetchAssignment
 from nbgrader.exchange.default.release_assignment import ExchangeReleaseAssignment
 from nbgrader.exchange.default.release_feedback import ExchangeReleaseFeedback
+from nbgrader.exchange.default.submit import ExchangeSubmit
+from traitlets import Float
 
 from tobops.assess import bank as bank_mod
 from tobops.assess import forms
@@ -125,6 +131,55 @@ def _form_id(path: Path) -> str:
         return nbformat.read(path, as_version=4).metadata.get("tobops", {}).get("form", {}).get("id", "")
     except Exception:  # noqa: BLE001 - an unreadable notebook is not a form
         return ""
+
+
+SAVE_BACKUP = ".~"  # jupyter_server keeps a notebook's previous version in .~<name> while it saves
+
+
+class SettledSubmit(ExchangeSubmit):
+    """Submit as nbgrader does, once the trainee's last save has finished.
+
+    JupyterLab's server saves a notebook in place: it copies the previous version to
+    ``.~<name>``, rewrites the notebook, and removes the copy once the new version is
+    complete (jupyter_server's "atomic writing"). A trainee who saves and presses Submit at
+    once can catch a save midway; nbgrader would then send a half-written notebook (graded
+    as corrupted: every item 0) and the backup copy beside it. This submit waits up to
+    ``save_wait`` seconds for such a save to be complete, sends the complete notebook, and
+    never sends a ``.~`` copy. If the notebook is still incomplete by then, it sends
+    nothing and tells the trainee to submit again.
+    """
+
+    save_wait = Float(5.0, help="Seconds to wait for a notebook that is being saved").tag(config=True)
+
+    def copy_files(self):
+        if SAVE_BACKUP + "*" not in self.coursedir.ignore:
+            self.coursedir.ignore = [*self.coursedir.ignore, SAVE_BACKUP + "*"]
+        self._settle(Path(self.src_path))
+        super().copy_files()
+
+    def _settle(self, folder: Path) -> None:
+        saving = sorted(p for p in folder.rglob("*.ipynb") if p.with_name(SAVE_BACKUP + p.name).exists())
+        if saving:
+            self.log.info("Waiting for the save of %s to finish", ", ".join(p.name for p in saving))
+        deadline = time.monotonic() + self.save_wait
+        for nb in saving:
+            # complete once the backup is gone or the notebook reads whole: a strict part of a
+            # JSON document is never a JSON document itself (the server tidies up the backup
+            # only after it has answered, so that can come after this submit has run)
+            while nb.with_name(SAVE_BACKUP + nb.name).exists() and not _whole(nb):
+                if time.monotonic() > deadline:
+                    self.fail(f"{nb.name} was still being saved when you submitted, so nothing was sent. "
+                              "Wait a moment and submit again. (If this keeps happening, open the notebook: "
+                              "JupyterLab brings back your last complete save; save it and submit.)")
+                time.sleep(0.02)
+
+
+def _whole(path: Path) -> bool:
+    try:
+        json.loads(path.read_bytes())
+        return True
+    except (OSError, ValueError):
+        return False
 
 
 class PrivateCollect(ExchangeCollect):

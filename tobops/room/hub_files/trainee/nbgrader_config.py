@@ -9,6 +9,8 @@ c.CourseDirectory.course_id = settings.course_id
 c.Exchange.root = settings.exchange
 # fetching brings the trainee's own form of an assessment (tobops/room/exchange.py)
 c.ExchangeFactory.fetch_assignment = "tobops.room.exchange.FormFetch"
+# submitting waits for a save in progress (Ctrl+S, then Submit at once) and never sends its backup
+c.ExchangeFactory.submit = "tobops.room.exchange.SettledSubmit"
 # submissions and feedback in the hub user's name (nbgrader would use the Unix user's)
 c.CourseDirectory.student_id = os.environ.get("JUPYTERHUB_USER", "*")
 # Validate's kernel talks over Unix sockets in a folder of its own (tobops/room/kernels.py)
