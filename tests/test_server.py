@@ -20,6 +20,7 @@ from pathlib import Path
 import pytest
 
 from conftest import BIN, run
+from tobops.grade import sandbox
 from tobops.grade.coursedir import Course
 from tobops.room import demo
 
@@ -165,6 +166,73 @@ def test_a_held_server_outlives_its_idle_time_while_its_holder_lives_and_server_
     assert fresh.returncode == 0 and "0 job(s)" in fresh.stdout and "stops after 900 s idle" in fresh.stdout, \
         fresh.stdout + fresh.stderr
     assert int(fresh.stdout.split()[2]) != pid
+
+
+def _templates(server_pid: int) -> list[tuple[str, bool]]:
+    """The server's kernel templates (their sockets), and whether each was held back until
+    released (see Server.pool: its folder has the "go" that released it); their launchers are
+    the server's children."""
+    out = []
+    for d in Path("/proc").iterdir():
+        try:
+            stat = (d / "stat").read_text()
+            cmd = (d / "cmdline").read_bytes().split(b"\0")
+        except OSError:
+            continue
+        if int(stat.rsplit(")", 1)[1].split()[1]) == server_pid and b"--socket" in cmd:
+            sock = cmd[cmd.index(b"--socket") + 1].decode()
+            out.append((sock, os.path.exists(os.path.join(os.path.dirname(sock), "go"))))
+    return sorted(out)
+
+
+def _all_listen(pid: int, want: int) -> list[tuple[str, bool]]:
+    deadline = time.monotonic() + 60
+    while True:
+        found = _templates(pid)
+        if len(found) == want and all(os.path.exists(s) for s, _ in found):
+            return found
+        assert time.monotonic() < deadline, f"templates not all listening: {found}"
+        time.sleep(0.1)
+
+
+def test_a_cold_server_holds_its_spare_template_until_its_first_job_is_done(cohort_course, tmp_path, runtime):
+    """A command that starts the server for a room's job gets one worker a core at once; the
+    spare worker's template loads once that job is done (it would have taken the room's CPU
+    and been ready too late to help). `tobops server start` holds nothing back."""
+    from tobops.settings import default_workers
+
+    cores, course = os.cpu_count() or 1, _copy(cohort_course, tmp_path / "c")
+    first = run([str(BIN / "tobops"), "grade", A], cwd=course.home)
+    assert first.returncode == 1 and "could not be graded" not in first.stdout, first.stdout + first.stderr
+    pid = int(_status(course).split()[2])
+    found = _all_listen(pid, default_workers())  # released when the job was done
+    assert sum(held for _, held in found) == default_workers() - cores, found
+    again = run([str(BIN / "tobops"), "grade", A, "--force"], cwd=course.home)
+    assert again.stdout == first.stdout, again.stdout + again.stderr
+    assert run([str(BIN / "tobops"), "server", "stop"], cwd=course.home).returncode == 0
+
+    started = run([str(BIN / "tobops"), "server", "start"], cwd=course.home)
+    assert started.returncode == 0, started.stdout + started.stderr
+    found = _all_listen(int(started.stdout.split()[2]), default_workers())
+    assert not any(held for _, held in found), found
+
+
+def test_a_launcher_waits_for_what_it_starts_after(tmp_path):
+    """`python -m tobops.grade.sandbox --after PATH ...` (a template loading after another)
+    starts once every such path exists, and does not wait on for a folder that is gone."""
+    first, gate = tmp_path / "a" / "template.sock", tmp_path / "b" / "go"
+    first.parent.mkdir()
+    gate.parent.mkdir()
+    timer = threading.Timer(0.5, first.touch)
+    timer.start()
+    threading.Timer(1.0, gate.touch).start()
+    t0 = time.monotonic()
+    sandbox.wait_for([str(first), str(gate)])
+    assert time.monotonic() - t0 >= 1.0 and first.exists() and gate.exists()
+    shutil.rmtree(gate.parent)
+    t0 = time.monotonic()
+    sandbox.wait_for([str(first), str(gate)])  # its folder is gone: what was to make it has stopped
+    assert time.monotonic() - t0 < 0.5
 
 
 def test_jobs_wait_their_turn_and_stop_ends_the_server(cohort_course, tmp_path, runtime):

@@ -109,25 +109,31 @@ class ForkServer:
     A worker normally starts its own. The grader server (:mod:`tobops.grade.server`)
     starts the first ones itself, at once, while the workers are still loading nbgrader,
     and hands each to one worker (:meth:`describe`, :func:`adopt`): the template's start-up
-    then overlaps the worker's instead of following it."""
+    then overlaps the worker's instead of following it. With ``after`` (another template) it
+    loads once that one listens, and ``gated``, once :meth:`release` is called: see
+    :meth:`tobops.grade.server.Server.pool`."""
 
-    def __init__(self, limits: Limits, adopted: dict | None = None, fonts: bool = True) -> None:
+    def __init__(self, limits: Limits, adopted: dict | None = None, fonts: bool = True,
+                 after: "ForkServer | None" = None, gated: bool = False) -> None:
         self.limits = limits
         self._ready = False
         if adopted is not None:  # started by the grader server, which reaps it
-            self.dir, self.socket, self.home, self.pid = (adopted[k] for k in ("dir", "socket", "home", "pid"))
+            self.dir, self.socket, self.home, self.pid, self.gate = (
+                adopted[k] for k in ("dir", "socket", "home", "pid", "gate"))
             self.proc = None
             return
         remove_stale()
         self.dir = tempfile.mkdtemp(prefix=PREFIX)
         os.chmod(self.dir, 0o777)  # the template runs as nobody
         self.socket = os.path.join(self.dir, "template.sock")
+        self.gate = os.path.join(self.dir, "go") if gated else None
         self.home = kernel_home("home-", parent=self.dir, fonts=False)
         template = [sys.executable, "-m", "tobops.grade.forkserver", "--socket", self.socket, "--home", self.home]
         if bwrap():  # alone in its process-id namespace and /tmp: it may kill all it sees, empty all of /tmp
             template.append("--sandboxed")
+        waits = ([after.socket] if after else []) + ([self.gate] if self.gate else [])
         cmd = launcher_command(template, home=self.home, limits=limits, binds=[self.dir], pid_namespace=True,
-                               network=False)
+                               network=False, after=waits)
         self.proc = subprocess.Popen(cmd, stdin=subprocess.DEVNULL, start_new_session=True)
         self.pid = self.proc.pid
         if fonts:
@@ -142,8 +148,13 @@ class ForkServer:
 
     def describe(self) -> dict:
         """What another process needs to use this template (see :func:`adopt`)."""
-        return {"dir": self.dir, "socket": self.socket, "home": self.home, "pid": self.pid,
+        return {"dir": self.dir, "socket": self.socket, "home": self.home, "pid": self.pid, "gate": self.gate,
                 "limits": dataclasses.asdict(self.limits)}
+
+    def release(self) -> None:
+        """Let a gated template start loading (nothing for one that is not gated)."""
+        if self.gate and os.path.isdir(self.dir):
+            open(self.gate, "w").close()
 
     def alive(self) -> bool:
         if self.proc is not None:
@@ -152,7 +163,8 @@ class ForkServer:
 
     def ready(self) -> "ForkServer":
         """Wait until the template has loaded everything and listens (it starts in the
-        background, so a worker can load nbgrader meanwhile)."""
+        background, so a worker can load nbgrader meanwhile); a gated one is given a minute
+        from its release."""
         deadline = time.monotonic() + 60
         while not self._ready:
             if os.path.exists(self.socket):
@@ -160,6 +172,8 @@ class ForkServer:
             elif not self.alive() or time.monotonic() > deadline:
                 raise RuntimeError("the grading kernel template did not start")
             else:
+                if self.gate and not os.path.exists(self.gate):
+                    deadline = time.monotonic() + 60
                 time.sleep(0.01)
         return self
 

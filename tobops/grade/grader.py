@@ -288,6 +288,13 @@ def _init_worker(home: str, settings: Settings, templates: list[dict], taken, pa
     _Worker.limits = settings.limits
     _Worker.api = _Worker.course.api(quiet_logger(), kernel_manager="tobops.grade.kernel.ForkingKernelManager",
                                      settings=settings, validate_once=True, batched=True)
+    # a worker takes no submission before its template listens (a cold grader server starts
+    # them one after another): meanwhile the others take them. A template that never starts
+    # fails this worker's submissions, one by one, as before, not the pool
+    try:
+        forkserver.server(settings.limits.for_kernel()).ready()
+    except RuntimeError:
+        pass
 
 
 def _grade_one(student: str, assessment: str, stamp: str, max_score: float, attempt: int) -> Result:

@@ -44,6 +44,7 @@ import subprocess
 import sys
 import sysconfig
 import tempfile
+import time
 from pathlib import Path
 
 from tobops.settings import Limits
@@ -132,11 +133,14 @@ def add_fonts(home: str) -> None:
 # --------------------------------------------------------------------------- commands
 
 def launcher_command(cmd: list[str], *, home: str, limits: Limits, binds: list[str] = (),
-                     pid_namespace: bool = False, network: bool = True) -> list[str]:
-    """The command that runs ``cmd`` under ``limits`` in the sandbox (via :func:`main`)."""
+                     pid_namespace: bool = False, network: bool = True, after: list[str] = ()) -> list[str]:
+    """The command that runs ``cmd`` under ``limits`` in the sandbox (via :func:`main`);
+    with ``after``, once those paths exist (see :func:`wait_for`)."""
     out = [sys.executable, "-m", "tobops.grade.sandbox", "--home", home, "--parent", str(os.getpid()),
            "--memory-mb", str(limits.memory_mb), "--cpu-seconds", str(limits.cpu_seconds),
            "--file-mb", str(limits.file_mb)]
+    for path in after:
+        out += ["--after", path]
     for d in binds:
         out += ["--bind", d]
     if pid_namespace:
@@ -207,6 +211,13 @@ def die_with_parent(parent: int | None = None) -> None:
         os.kill(os.getpid(), signal.SIGKILL)  # the signal the kernel would have sent
 
 
+def wait_for(paths: list[str]) -> None:
+    """Sleep until every one of ``paths`` exists, or the folder of one is gone (what was to
+    make it has stopped). (The process that started this one ending ends it too: ``--parent``.)"""
+    while not all(os.path.exists(p) for p in paths) and all(os.path.isdir(os.path.dirname(p)) for p in paths):
+        time.sleep(0.01)
+
+
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(prog="python -m tobops.grade.sandbox")
     parser.add_argument("--home", required=True, help="private, writable home for the kernel")
@@ -219,10 +230,15 @@ def main(argv: list[str] | None = None) -> None:
                         help="no network at all, not even localhost (kernels that talk over Unix sockets)")
     parser.add_argument("--parent", type=int, default=0,
                         help="the process that started this one: if it ends, so does the sandbox")
+    parser.add_argument("--after", action="append", default=[],
+                        help="start once this path exists, e.g. another process's sign that it is ready "
+                             "(repeatable; or once the folder of one is gone)")
     parser.add_argument("cmd", nargs=argparse.REMAINDER)
     args = parser.parse_args(argv)
     if args.parent:
         die_with_parent(args.parent)
+    if args.after:
+        wait_for(args.after)
     cmd = args.cmd[1:] if args.cmd and args.cmd[0] == "--" else args.cmd
     if not cmd:
         parser.error("no kernel command given")

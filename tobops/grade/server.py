@@ -54,6 +54,9 @@ from tobops.grade.sandbox import alive
 from tobops.settings import GRADING_VARS
 
 IDLE_SECONDS = 900
+#: A job of more submissions than this a core is big: on a cold server its spare workers'
+#: templates start at once (:meth:`Server.pool`); a smaller one is done before they would help.
+SMALL_BATCH_PER_CORE = 12
 START_TIMEOUT_S = 180
 
 
@@ -137,12 +140,12 @@ def _connect(path: Path) -> socket.socket | None:
     return s
 
 
-def _spawn(home: Path, fp: str, warm: int, hold: int | None = None) -> None:
+def _spawn(home: Path, fp: str, warm: int, hold: int | None = None, job: bool = False) -> None:
     """Start a server process for ``home`` in the background, in a session of its own, and
     not as this process's child (double fork): the process that asked may exec something
-    else (the hub's launcher does), which would never reap it."""
+    else (the hub's launcher does), which would never reap it. ``job``: one is on its way."""
     cmd = [sys.executable, "-m", "tobops.grade.server", "--course", str(home), "--fingerprint", fp,
-           "--warm", str(warm)] + (["--hold", str(hold)] if hold else [])
+           "--warm", str(warm)] + (["--hold", str(hold)] if hold else []) + (["--job"] if job else [])
     log = open(log_path(home), "ab")
     pid = os.fork()
     if pid == 0:  # pragma: no cover (the child)
@@ -155,10 +158,10 @@ def _spawn(home: Path, fp: str, warm: int, hold: int | None = None) -> None:
     os.waitpid(pid, 0)
 
 
-def _start(home: Path, path: Path, fp: str, warm: int, hold: int | None = None) -> None:
+def _start(home: Path, path: Path, fp: str, warm: int, hold: int | None = None, job: bool = False) -> None:
     """Start a server for ``home`` in the background and wait until it listens; it starts
     ``warm`` workers at once (what the first job needs; 0: all), the others when a job needs them."""
-    _spawn(home, fp, warm, hold)
+    _spawn(home, fp, warm, hold, job)
     deadline = time.monotonic() + START_TIMEOUT_S
     while time.monotonic() < deadline:
         s = _connect(path)
@@ -182,7 +185,7 @@ def request(home: Path, job: dict, on_message=None, warm: int = 0) -> dict:
         if s is None:
             if on_message is not None:
                 on_message({"starting": True})
-            _start(home, path, fp, warm)
+            _start(home, path, fp, warm, job=True)
             s = _connect(path)
             if s is None:
                 continue
@@ -330,15 +333,24 @@ class Server:
         self.pools: dict[str, tuple] = {}  # "small" / "batch": (key, pool)
         self.warming: list = []
         self.templates: list = []
+        self.preloaded = False
+        self.spares: list = []  # templates that start loading once a job wants them (release_spares)
 
     # ------------------------------------------------------------------ workers
-    def pool(self, kind: str, settings, workers: int):
+    def pool(self, kind: str, settings, workers: int, hold_spares: bool = False):
         """The workers for a job: *small* (one submission, a self-check: one worker, so that
         its kernel template and caches are warm for the next one) or *batch* (``workers``).
 
         Workers are forked from this process, which has loaded nbgrader once for all of
         them, each with a kernel template started here beside it. A small job uses the
-        batch workers when there are some and no small one."""
+        batch workers when there are some and no small one.
+
+        A worker takes no submission before its template listens. On a cold server the
+        templates load one after another, on the core this process's own loading leaves
+        free: all at once, they slowed down that loading, which is what every worker waits
+        for. ``hold_spares``: the templates of the workers beyond one a core load only when
+        :meth:`release_spares` is called: a room's job is done before they would be ready,
+        and they would take its CPU (see :meth:`grade`)."""
         from tobops.grade import forkserver
 
         def usable(kind: str, want) -> bool:
@@ -355,26 +367,41 @@ class Server:
             self.pools.pop(kind)[1].shutdown(wait=True, cancel_futures=True)
         # the templates first: they take longest to load (finding matplotlib's font list for
         # them imports numpy, which the workers need too: it waits for the workers' imports)
-        templates = [forkserver.ForkServer(settings.limits.for_kernel(), fonts=False) for _ in range(n)]
+        templates: list = []
+        for i in range(n):
+            after = templates[-1] if templates and not self.preloaded else None
+            spare = hold_spares and i >= (os.cpu_count() or 1)
+            templates.append(forkserver.ForkServer(settings.limits.for_kernel(), fonts=False, after=after,
+                                                   gated=spare))
         self.templates += templates
+        self.spares += [t for t in templates if t.gate]
         from tobops.grade import grader
 
         grader.preload()  # once, while the templates load; the workers are forked with it
-        for t in templates:  # before any worker can ask one for a kernel
-            t.add_fonts()
-        # forked while the other threads wait (in accept(), or for their job) and hold no lock
+        self.preloaded = True
+        # forked while the other threads wait (in accept(), or for their job) and hold no lock,
+        # at the first job: a no-op each, so they load while the font list is found
         pool = grader.pool(self.course, settings, n, templates=[t.describe() for t in templates], fork=True)
+        self.warming = [pool.submit(_ready, i) for i in range(n)]
+        for t in templates:  # before this returns: no worker asks for a kernel before then
+            t.add_fonts()
         self.pools[kind] = (key, pool)
         return pool
 
-    def warm_up(self, n: int) -> None:
+    def warm_up(self, n: int, job: bool = False) -> None:
         """Start the workers the first command's job needs (``n``: trainees; 1 makes a
-        small pool, 0 a batch one), with the default settings, while its job is on its way."""
+        small pool, 0 a batch one), with the default settings, while its job is on its way
+        (``job``; without one, as ``tobops server start`` asks, every worker at once)."""
         from tobops.settings import Settings, default_workers  # not the grader: its imports would delay the templates
 
-        kind = "small" if n == 1 else "batch"
-        pool = self.pool(kind, Settings.load(), default_workers())
-        self.warming = [pool.submit(_ready, i) for i in range(1 if kind == "small" else default_workers())]
+        self.pool("small" if n == 1 else "batch", Settings.load(), default_workers(), hold_spares=job)
+
+    def release_spares(self) -> None:
+        """Let the held templates load (:meth:`pool`): at the end of the first job, or at its
+        start when it is big."""
+        for t in self.spares:
+            t.release()
+        self.spares = []
 
     # ------------------------------------------------------------------ jobs
     def grade(self, job: dict, send) -> dict:
@@ -385,6 +412,10 @@ class Server:
         workers = job.get("workers") or grader.default_workers()
         send({"isolation": sandbox.isolation(settings.limits)})
         assessments = grader.resolve(self.course, job.get("assessment"))
+        students = job.get("students")
+        if sum(1 for a in assessments for s in self.course.submitters(a) if not students or s in students) \
+                > SMALL_BATCH_PER_CORE * (os.cpu_count() or 1):
+            self.release_spares()  # a big batch: the spare workers will be ready in time to help
         results = grader.grade(self.course, assessments, settings=settings, workers=workers,
                                force=job.get("force", False), students=job.get("students"),
                                workers_pool=self.pool(self._kind(job), settings, workers),
@@ -452,6 +483,7 @@ class Server:
                     send({"done": self.runner.submit(handler, job, send).result()})
                     self.jobs += 1
                 finally:
+                    self.release_spares()
                     self.last = time.monotonic()
                     self.busy.release()
             except (BrokenPipeError, ConnectionResetError):
@@ -525,6 +557,7 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--fingerprint", required=True)
     ap.add_argument("--warm", type=int, default=0, help="workers to start at once (0: all)")
     ap.add_argument("--hold", type=int, help="stay up while this process lives, and stop when it ends")
+    ap.add_argument("--job", action="store_true", help="a command's job is on its way (see Server.pool)")
     args = ap.parse_args(argv)
     home = Path(args.course).resolve()
     lock = open(socket_path(home).with_suffix(".lock"), "w")
@@ -545,7 +578,7 @@ def main(argv: list[str] | None = None) -> int:
     idle = float(os.environ.get("TOBOPS_SERVER_IDLE", IDLE_SECONDS))
     srv = Server(home, args.fingerprint, idle, {args.hold} if args.hold else None)
     signal.signal(signal.SIGTERM, lambda *_: srv.stopping.set())  # stops as `tobops server stop` does
-    srv.warm_up(args.warm or 1_000)
+    srv.warm_up(args.warm or 1_000, job=args.job)
     srv.serve()
     return 0
 
