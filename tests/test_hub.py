@@ -307,10 +307,9 @@ def test_hub_listens_on_localhost_only_and_keeps_secrets_out_of_git(hub):
     assert "hub-data/" in (REPO / ".gitignore").read_text()
 
 
-def test_a_submit_during_a_save_waits_for_it_and_never_sends_half_a_notebook(tmp_path):
-    """Ctrl+S then Submit at once: JupyterLab's server rewrites the notebook in place and keeps
-    the old version in .~<name> meanwhile. The submit waits for the save, sends the finished
-    notebook and not the backup; a save that never finishes sends nothing and says why."""
+def _released(tmp_path):
+    """A course with A released into its own exchange (no hub): the course, the exchange
+    folder, and the environment that points nbgrader at it."""
     course = new_home(tmp_path / "course")
     exchange = tmp_path / "exchange"
     env = {"TOBOPS_EXCHANGE": str(exchange)}
@@ -318,6 +317,13 @@ def test_a_submit_during_a_save_waits_for_it_and_never_sends_half_a_notebook(tmp
         assert course.api().generate_assignment(A, force=True, create=True)["success"]
     assert run(["nbgrader", "release_assignment", A], cwd=course.home, env=env).returncode == 0
     (exchange / COURSE_ID / "inbound").mkdir(parents=True, exist_ok=True)
+    return course, exchange, env
+
+def test_a_submit_during_a_save_waits_for_it_and_never_sends_half_a_notebook(tmp_path):
+    """Ctrl+S then Submit at once: JupyterLab's server rewrites the notebook in place and keeps
+    the old version in .~<name> meanwhile. The submit waits for the save, sends the finished
+    notebook and not the backup; a save that never finishes sends nothing and says why."""
+    course, exchange, env = _released(tmp_path)
     work = course.home / A
     work.mkdir()
     nb, backup = work / f"{A}.ipynb", work / f".~{A}.ipynb"
@@ -362,13 +368,7 @@ def test_a_submit_during_a_save_waits_for_it_and_never_sends_half_a_notebook(tmp
 def test_a_trainee_cannot_submit_in_someone_elses_name(tmp_path):
     from tobops.room.workspace import ensure_private
 
-    course = new_home(tmp_path / "course")
-    exchange = tmp_path / "exchange"
-    env = {"TOBOPS_EXCHANGE": str(exchange)}
-    with chdir(course.home):
-        assert course.api().generate_assignment(A, force=True, create=True)["success"]
-    assert run(["nbgrader", "release_assignment", A], cwd=course.home, env=env).returncode == 0
-    (exchange / COURSE_ID / "inbound").mkdir(parents=True, exist_ok=True)
+    course, exchange, env = _released(tmp_path)
     inbox, _ = ensure_private(str(exchange), COURSE_ID, "mallory")
     forged = inbox / f"alice+{A}+2026-01-01 10:00:00.000000 UTC+abc"
     forged.mkdir()

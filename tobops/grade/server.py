@@ -57,6 +57,9 @@ IDLE_SECONDS = 900
 #: A job of more submissions than this a core is big: on a cold server its spare workers'
 #: templates start at once (:meth:`Server.pool`); a smaller one is done before they would help.
 SMALL_BATCH_PER_CORE = 12
+#: ... and otherwise once the server has had no job for this long (a command run right after
+#: another would pay for their loading, and gain little from them).
+SPARES_AFTER_IDLE_S = 2
 START_TIMEOUT_S = 180
 
 
@@ -349,8 +352,8 @@ class Server:
         templates load one after another, on the core this process's own loading leaves
         free: all at once, they slowed down that loading, which is what every worker waits
         for. ``hold_spares``: the templates of the workers beyond one a core load only when
-        :meth:`release_spares` is called: a room's job is done before they would be ready,
-        and they would take its CPU (see :meth:`grade`)."""
+        :meth:`release_spares` is called (by a big job, or once the server is idle): a room's
+        job is done before they would be ready, and they would take its CPU."""
         from tobops.grade import forkserver
 
         def usable(kind: str, want) -> bool:
@@ -397,8 +400,8 @@ class Server:
         self.pool("small" if n == 1 else "batch", Settings.load(), default_workers(), hold_spares=job)
 
     def release_spares(self) -> None:
-        """Let the held templates load (:meth:`pool`): at the end of the first job, or at its
-        start when it is big."""
+        """Let the held templates load (:meth:`pool`): when a big job starts, or once the
+        server is idle (:data:`SPARES_AFTER_IDLE_S`)."""
         for t in self.spares:
             t.release()
         self.spares = []
@@ -483,7 +486,6 @@ class Server:
                     send({"done": self.runner.submit(handler, job, send).result()})
                     self.jobs += 1
                 finally:
-                    self.release_spares()
                     self.last = time.monotonic()
                     self.busy.release()
             except (BrokenPipeError, ConnectionResetError):
@@ -526,6 +528,8 @@ class Server:
                 except socket.timeout:
                     if not self.busy.locked() and (self.done_waiting() or not self.home.is_dir()):
                         break
+                    if self.spares and not self.busy.locked() and time.monotonic() - self.last > SPARES_AFTER_IDLE_S:
+                        self.release_spares()
                     continue
                 conn.settimeout(None)
                 threading.Thread(target=self.handle, args=(conn,), daemon=True).start()
